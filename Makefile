@@ -1,0 +1,53 @@
+# Every target creates the virtual environment from pyproject.toml when needed,
+# so a fresh clone needs nothing installed by hand.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ARGS ?=
+
+.PHONY: help venv run test test-fast lint format bench notebooks clean
+
+help:
+	@echo "make run        compare sales_only and full_system (table, charts, report under results/)"
+	@echo "make test       the whole test suite, statistical checks included"
+	@echo "make test-fast  the suite without the slow statistical checks"
+	@echo "make lint       ruff and mypy"
+	@echo "make format     ruff format and import sorting"
+	@echo "make bench      the performance benchmark (results/bench/)"
+	@echo "make notebooks  execute the notebooks in place (outputs are not committed)"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/flocksim compare scenarios/sales_only.toml scenarios/full_system.toml --report $(ARGS)
+
+test: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/python -m pytest $(ARGS)
+
+test-fast: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/python -m pytest -m "not slow" $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/ruff format --check sim tests benchmarks
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix sim tests benchmarks
+	$(BIN)/ruff format sim tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py $(ARGS)
+
+notebooks: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/python -m sim.notebooks notebooks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
