@@ -1,0 +1,227 @@
+"""Customers: repeat orders, problems, complaints and churn.
+
+MODEL.md, "Customers": a won customer is active, places repeat orders (Poisson
+at the segment's ``reorder_rate``), may have a problem after any order and
+either complain or stay silent, and may churn: at a base hazard, or after a
+problem with the probability the retention table gives for how it was handled
+(TARP). Active customers drive word of mouth through ``A(t)``.
+
+Customers' requests (complaints, re-orders, onboarding) go to service, or to
+sales where there is no service (or as configured). Where nobody handles them,
+re-orders are booked as they come (the customer orders by itself), onboarding
+does not happen, and a complaint counts as unresolved after
+``retention.unresolved_after``.
+
+Each customer's next order and base churn are timeouts with a callback, not a
+process, so thousands of customers cost one event per order.
+"""
+
+from __future__ import annotations
+
+import math
+import typing
+from typing import TYPE_CHECKING
+
+import simpy
+
+from sim.distributions import Dist
+from sim.model.market import SegmentState
+
+if TYPE_CHECKING:
+    from sim.model.firm import Firm
+    from sim.model.work import Department
+
+INITIAL, WON = "initial", "won"
+
+
+class Customer:
+    """One customer of the firm."""
+
+    __slots__ = (
+        "active",
+        "churned",
+        "complaints",
+        "id",
+        "lead_id",
+        "orders",
+        "origin",
+        "revenue",
+        "segment",
+        "won",
+    )
+
+    def __init__(
+        self, customer_id: int, segment: SegmentState, origin: str, won: float, lead_id: int
+    ) -> None:
+        self.id = customer_id
+        self.segment = segment
+        self.origin = origin
+        self.won = won
+        self.lead_id = lead_id
+        self.churned = math.nan
+        self.active = True
+        self.orders = 0
+        self.revenue = 0.0
+        self.complaints = 0
+
+
+class Request:
+    """A piece of customer work waiting in a department queue."""
+
+    __slots__ = ("created", "customer", "kind", "value")
+    deadline = math.inf  # customers' work never expires in the queue
+
+    def __init__(self, kind: str, customer: Customer | None, created: float, value: float) -> None:
+        self.kind = kind
+        self.customer = customer
+        self.created = created
+        self.value = value
+
+
+class Customers:
+    """All customers of one replication and what happens to them."""
+
+    def __init__(self, firm: Firm) -> None:
+        self.firm = firm
+        self.env = firm.env
+        self.all: list[Customer] = []
+        streams = firm.streams
+        self._order_gap = {}
+        self._order_value = {}
+        self._churn_gap = {}
+        for segment in firm.segments:
+            spec = segment.spec
+            name = segment.name
+            if spec.reorder_rate > 0:
+                self._order_gap[name] = streams.sampler(
+                    f"orders/{name}/gap", Dist("exponential", (("mean", 1 / spec.reorder_rate),))
+                )
+                self._order_value[name] = streams.sampler(
+                    f"orders/{name}/value", spec.reorder_value
+                )
+            if spec.churn_rate > 0:
+                self._churn_gap[name] = streams.sampler(
+                    f"churn/{name}/gap", Dist("exponential", (("mean", 1 / spec.churn_rate),))
+                )
+        self._problem = streams.uniform("customers/problem")
+        self._complain = streams.uniform("customers/complain")
+        self._loyal = streams.uniform("customers/loyalty")
+        self.route: Department | None = None  # who handles customers' requests
+        retention = firm.scenario.retention
+        self._silent_loyal = retention.silent
+        self._unsatisfied_loyal = retention.unsatisfied
+        self._satisfied_steps = retention.satisfied
+        self.unresolved_after = retention.unresolved_after
+        # complaint records: (time resolved, resolution time in hours)
+        self.resolved_at: list[float] = []
+        self.resolution_h: list[float] = []
+
+    # -- creation ------------------------------------------------------------
+    def add_initial(self) -> None:
+        """The existing customer base at time 0."""
+        for segment in self.firm.segments:
+            for _ in range(segment.spec.initial_customers):
+                self._create(segment, INITIAL, 0.0, -1)
+
+    def win(self, segment: SegmentState, lead_id: int) -> Customer:
+        """A lead became a customer: its first order has been booked by sales."""
+        now = self.env.now
+        customer = self._create(segment, WON, now, lead_id)
+        customer.orders = 1
+        self.firm.weekly_add("customers_won", now, 1)
+        route = self.route
+        if route is not None and self.firm.onboarding_needed(route):
+            route.submit("onboarding", Request("onboarding", customer, now, 0.0))
+        self.after_order(customer, repeat=False)
+        return customer
+
+    def _create(self, segment: SegmentState, origin: str, now: float, lead_id: int) -> Customer:
+        customer = Customer(len(self.all), segment, origin, now, lead_id)
+        self.all.append(customer)
+        segment.active += 1
+        name = segment.name
+        if name in self._order_gap:
+            self._schedule(self._order_gap[name](), customer, self._on_order)
+        if name in self._churn_gap:
+            self._schedule(self._churn_gap[name](), customer, self._on_base_churn)
+        return customer
+
+    def _schedule(self, delay: float, customer: Customer, callback: object) -> None:
+        event = self.env.timeout(delay, customer)
+        event.callbacks.append(callback)  # type: ignore[arg-type]
+
+    # -- orders ---------------------------------------------------------------
+    def _on_order(self, event: simpy.Event) -> None:
+        customer = typing.cast(Customer, event.value)
+        if not customer.active:
+            return
+        name = customer.segment.name
+        value = self._order_value[name]()
+        now = self.env.now
+        if self.route is None:
+            self.book_repeat_order(customer, value)
+        else:
+            self.route.submit("reorder", Request("reorder", customer, now, value))
+        self._schedule(self._order_gap[name](), customer, self._on_order)
+
+    def book_repeat_order(self, customer: Customer, value: float) -> None:
+        """A repeat order has been handled: book the money and what follows an order."""
+        customer.orders += 1
+        customer.revenue += value
+        self.firm.weekly_add("revenue_repeat", self.env.now, value)
+        self.after_order(customer, repeat=True)
+
+    def after_order(self, customer: Customer, repeat: bool) -> None:
+        """Expediting and the chance of a problem, after any order."""
+        firm = self.firm
+        firm.selling.maybe_expedite(customer, repeat)
+        now = self.env.now
+        chance = customer.segment.spec.problem_probability * firm.marketing.fit_factor(now)
+        if chance == 0 or self._problem() >= chance:
+            return
+        if self._complain() < customer.segment.spec.complaint_share:
+            customer.complaints += 1
+            firm.weekly_add("complaints", now, 1)
+            request = Request("complaint", customer, now, 0.0)
+            if self.route is None:
+                self._schedule(self.unresolved_after, customer, self._on_unanswered)
+            else:
+                self.route.submit("complaint", request)
+        elif self._loyal() >= self._silent_loyal:
+            self.churn(customer)
+
+    # -- problems and churn -------------------------------------------------------
+    def resolve_complaint(self, request: Request, satisfied: bool) -> None:
+        """A complaint has been handled: the customer stays or leaves (TARP table)."""
+        now = self.env.now
+        resolution = now - request.created
+        self.resolved_at.append(now)
+        self.resolution_h.append(resolution)
+        if not satisfied or resolution > self.unresolved_after:
+            loyal = self._unsatisfied_loyal
+        else:
+            loyal = self._satisfied_steps[0][1]
+            for after, share in self._satisfied_steps:
+                if resolution >= after:
+                    loyal = share
+        customer = request.customer
+        if customer is not None and customer.active and self._loyal() >= loyal:
+            self.churn(customer)
+
+    def _on_unanswered(self, event: simpy.Event) -> None:
+        customer = typing.cast(Customer, event.value)
+        if customer.active and self._loyal() >= self._unsatisfied_loyal:
+            self.churn(customer)
+
+    def _on_base_churn(self, event: simpy.Event) -> None:
+        customer = typing.cast(Customer, event.value)
+        if customer.active:
+            self.churn(customer)
+
+    def churn(self, customer: Customer) -> None:
+        """The customer leaves: no more orders, no more word of mouth."""
+        now = self.env.now
+        customer.active = False
+        customer.churned = now
+        customer.segment.active -= 1
+        self.firm.weekly_add("customers_churned", now, 1)

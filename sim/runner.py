@@ -1,0 +1,116 @@
+"""Replications: run one scenario many times, in one process or several.
+
+The runner knows the model only through a narrow seam (STYLE.md, sim-tools'
+adapter): a callable that runs *one replication of this scenario with this seed*
+and returns its tables. It is tested without the model, and it can ship
+replications to other processes: replication ``r`` always draws from the streams
+of ``(seed, r)``, so the tables are identical for any number of workers.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from collections.abc import Callable, Collection, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import pandas as pd
+
+from sim.model import TABLES, simulate
+from sim.results import Results, build_manifest
+from sim.scenario import Scenario
+
+log = logging.getLogger(__name__)
+
+
+class ReplicationModel(Protocol):
+    """Anything that runs one replication and returns its tables by name."""
+
+    def __call__(
+        self, scenario: Scenario, seed: int, replication: int, keep: Collection[str]
+    ) -> dict[str, pd.DataFrame]: ...
+
+
+def _one(task: tuple[ReplicationModel, Scenario, int, int, tuple[str, ...]]) -> dict[str, Any]:
+    model, scenario, seed, replication, keep = task
+    return model(scenario, seed, replication, keep)
+
+
+def iterate(
+    scenario: Scenario,
+    replications: Iterable[int],
+    seed: int = 0,
+    workers: int = 1,
+    keep: Collection[str] = TABLES,
+    model: ReplicationModel = simulate,
+) -> Iterator[dict[str, pd.DataFrame]]:
+    """Yield each replication's tables in replication order, as they finish."""
+    keep = tuple(keep)
+    tasks = ((model, scenario, seed, replication, keep) for replication in replications)
+    if workers <= 1:
+        yield from map(_one, tasks)
+        return
+    context = multiprocessing.get_context("fork" if "fork" in _methods() else "spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(_one, tasks, chunksize=1)
+
+
+def _methods() -> list[str]:
+    return multiprocessing.get_all_start_methods()
+
+
+def run(
+    scenario: Scenario,
+    replications: int = 30,
+    seed: int = 0,
+    workers: int = 1,
+    keep: Collection[str] = TABLES,
+    model: ReplicationModel = simulate,
+    first_replication: int = 0,
+    progress: Callable[[int], None] | None = None,
+) -> Results:
+    """Run ``replications`` replications of ``scenario`` and gather their tables.
+
+    Parameters
+    ----------
+    scenario
+        The validated scenario.
+    replications
+        How many replications (numbered from ``first_replication``).
+    seed
+        The base seed; replication ``r`` uses the streams of ``(seed, r)``.
+    workers
+        Processes to use; the tables do not depend on it.
+    keep
+        Which tables to keep besides ``summary`` ("weekly", "leads", "customers",
+        "queues"); keeping only the summary keeps memory flat however many
+        replications run.
+    model
+        The replication function (the seam used by the tests).
+    progress
+        Called with the number of replications finished so far.
+    """
+    if replications < 1:
+        raise ValueError(f"replications must be at least 1, got {replications}")
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    unknown = sorted(set(keep) - set(TABLES))
+    if unknown:
+        raise ValueError(f"unknown tables {unknown}; allowed: {', '.join(TABLES)}")
+    started = datetime.now(UTC)
+    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
+    numbers = range(first_replication, first_replication + replications)
+    for done, tables in enumerate(iterate(scenario, numbers, seed, workers, keep, model), 1):
+        for name, frame in tables.items():
+            parts[name].append(frame)
+        if progress is not None:
+            progress(done)
+    log.info("%s: %d replications in %s", scenario.name, replications, datetime.now(UTC) - started)
+    frames = {
+        name: pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        for name, frames in parts.items()
+    }
+    manifest = build_manifest([scenario], seed=seed, replications=replications, workers=workers)
+    return Results(manifest=manifest, **frames)

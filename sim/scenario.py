@@ -1,0 +1,659 @@
+"""Scenario files: the validated, frozen description of one firm and its market.
+
+A scenario is a TOML file checked once, at load, against the schema below
+(MODEL.md is the design behind every field). Unknown keys are errors with a
+"did you mean"; every error names the file, the field path and what is allowed.
+A file may ``extends = "other.toml"`` and override parts of it (tables merge key
+by key, lists and values replace). Command-line overrides use dotted paths
+(``sales.staff=6``, ``market.segments.0.size=2000``).
+
+Durations are converted to working hours and rates to "per working hour" while
+validating, so the model never sees a unit.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import hashlib
+import itertools
+import json
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from sim.distributions import Dist, Quantity, parse_dist
+from sim.units import DEFAULT_WEEK_HOURS, UnitError, parse_duration, parse_rate
+
+SALES_WORK = ("complaint", "reorder", "onboarding", "lead", "expedite")
+SERVICE_WORK = ("complaint", "reorder", "onboarding", "analysis")
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be used: names the file, the field path and what is allowed."""
+
+    def __init__(self, source: str, problems: list[tuple[str, str]]) -> None:
+        self.source = source
+        self.problems = problems
+        text = "; ".join(f"{path}: {msg}" if path else msg for path, msg in problems)
+        super().__init__(f"{source}: {text}")
+
+
+# ---------------------------------------------------------------- field types
+
+
+def _week_hours(info: ValidationInfo) -> float:
+    context = info.context or {}
+    return float(context.get("week_hours", DEFAULT_WEEK_HOURS))
+
+
+def _duration(value: object, info: ValidationInfo) -> float:
+    try:
+        return parse_duration(value, _week_hours(info))
+    except UnitError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _rate(value: object, info: ValidationInfo) -> float:
+    try:
+        return parse_rate(value, _week_hours(info))
+    except UnitError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _dist(quantity: Quantity) -> Any:
+    def validate(value: object, info: ValidationInfo) -> Dist:
+        if isinstance(value, Dist):
+            return value
+        return parse_dist(value, quantity, _week_hours(info))
+
+    return BeforeValidator(validate)
+
+
+Duration = Annotated[float, BeforeValidator(_duration)]
+Rate = Annotated[float, BeforeValidator(_rate)]
+DurationDist = Annotated[Dist, _dist("duration")]
+MoneyDist = Annotated[Dist, _dist("money")]
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+Money = Annotated[float, Field(ge=0.0)]
+Headcount = Annotated[int, Field(ge=0, le=10_000)]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+# ---------------------------------------------------------------- the schema
+
+
+class Clock(_Spec):
+    """Working time and the simulated horizon."""
+
+    week_hours: float = Field(40.0, gt=0, le=168, description="Paid working hours in a week.")
+    horizon: Duration = Field(
+        104 * 40.0, gt=0, description="How long to simulate (a duration, e.g. '104 w')."
+    )
+    warmup: Duration = Field(
+        0.0, ge=0, description="Leading period left out of every figure (e.g. '8 w')."
+    )
+
+    @model_validator(mode="after")
+    def _warmup_inside_horizon(self) -> Clock:
+        if self.warmup >= self.horizon:
+            raise ValueError("warmup must be shorter than horizon")
+        return self
+
+
+class MoneySettings(_Spec):
+    """Currency and margin."""
+
+    currency: str = Field("EUR", description="Label of the scenario's one currency unit.")
+    gross_margin: Probability = Field(
+        0.4, description="Share of revenue left after the cost of goods."
+    )
+
+
+class Segment(_Spec):
+    """One market segment: its buyers, how they find the firm and how they behave as customers."""
+
+    name: str = Field(description="Segment name, unique within the scenario.")
+    size: int | Literal["unlimited"] = Field(
+        description="Potential buyers N, or 'unlimited' for a plain Poisson lead source."
+    )
+    lead_rate: Rate = Field(
+        0.0, ge=0, description="Fixed lead rate of an 'unlimited' segment (per week)."
+    )
+    p_organic: Rate = Field(
+        0.0, ge=0, description="Bass innovation rate p: spontaneous inquiries per prospect."
+    )
+    q: Rate = Field(0.0, ge=0, description="Bass imitation rate q: word of mouth from customers.")
+    initial_customers: int = Field(0, ge=0, description="Active customers at time 0.")
+    intent_organic: Probability = Field(
+        0.3, description="Intent of organic inquiries: chance to buy if contacted at once."
+    )
+    intent_referral: Probability = Field(0.4, description="Intent of word-of-mouth inquiries.")
+    deal_value: MoneyDist = Field(description="Value of a first deal (money).")
+    patience: DurationDist | None = Field(
+        None, description="How long a lead waits for first contact before buying elsewhere."
+    )
+    reorder_rate: Rate = Field(0.0, ge=0, description="Repeat orders per active customer.")
+    reorder_value: MoneyDist = Field(
+        default_factory=lambda: Dist.fixed(0.0), description="Value of a repeat order (money)."
+    )
+    problem_probability: Probability = Field(
+        0.0, description="Chance that an order (first or repeat) goes wrong for the customer."
+    )
+    complaint_share: Probability = Field(
+        0.5, description="Share of problems the customer complains about (the rest stay silent)."
+    )
+    churn_rate: Rate = Field(
+        0.0, ge=0, description="Base hazard of a customer leaving, problems aside."
+    )
+
+    @model_validator(mode="after")
+    def _pool_kind(self) -> Segment:
+        if self.size == "unlimited":
+            if self.p_organic or self.q:
+                raise ValueError(
+                    "an 'unlimited' segment takes lead_rate, not p_organic or q "
+                    "(the Bass hazard needs a finite size)"
+                )
+        else:
+            if self.size < 1:
+                raise ValueError("size must be at least 1 (or 'unlimited')")
+            if self.lead_rate:
+                raise ValueError("lead_rate is for size = 'unlimited'; use p_organic and q")
+            if self.initial_customers > self.size:
+                raise ValueError("initial_customers cannot exceed size")
+        return self
+
+
+class Market(_Spec):
+    """The birds: one or more segments."""
+
+    segments: tuple[Segment, ...] = Field(min_length=1, description="The market's segments.")
+
+    @field_validator("segments")
+    @classmethod
+    def _unique_names(cls, segments: tuple[Segment, ...]) -> tuple[Segment, ...]:
+        names = [segment.name for segment in segments]
+        duplicated = sorted({name for name in names if names.count(name) > 1})
+        if duplicated:
+            raise ValueError(f"segment names must be unique; repeated: {', '.join(duplicated)}")
+        return segments
+
+
+class Channel(_Spec):
+    """A marketing channel: where part of the budget goes and what leads it buys."""
+
+    name: str = Field(description="Channel name.")
+    budget_share: Probability = Field(description="Share of the marketing budget.")
+    cost_per_lead: float = Field(gt=0, description="Money per lead at zero insight.")
+    intent: Probability = Field(0.5, description="Intent of this channel's leads at zero insight.")
+    segments: tuple[str, ...] = Field(
+        (), description="Segments it reaches (empty: all), split by their size."
+    )
+
+
+class Insight(_Spec):
+    """How service feedback improves marketing (levels in [0, 1])."""
+
+    initial: Probability = Field(0.0, description="Insight at time 0.")
+    intent_strength: Probability = Field(
+        0.5, description="At insight 1, lead intent moves this share of the way to 1."
+    )
+    fit_strength: Probability = Field(
+        0.5, description="At insight 1, problems per order fall by this share (product fit)."
+    )
+    cost_strength: Probability = Field(
+        0.3, description="At insight 1, cost per lead falls by this share."
+    )
+    fade: Rate = Field(0.0, ge=0, description="Rate at which insight fades if not renewed.")
+
+
+class Marketing(_Spec):
+    """Grain and glue: campaigns that turn budget into qualified leads."""
+
+    staff: Headcount = Field(0, description="Marketers.")
+    cost_per_head: Money = Field(0.0, description="Weekly cost of one marketer.")
+    budget_per_week: Money = Field(0.0, description="Campaign spend per week.")
+    capacity_per_head: Money = Field(
+        2500.0, description="Budget per week one marketer can run at full effect."
+    )
+    overflow_efficiency: Probability = Field(
+        0.3, description="Effect of each unit of budget beyond the staff's capacity."
+    )
+    research_share: Probability = Field(
+        0.2, description="Share of marketers' hours spent on research and targeting."
+    )
+    channels: tuple[Channel, ...] = Field((), description="Where the budget goes.")
+    insight: Insight = Field(default_factory=Insight, description="Feedback effects.")
+
+    @model_validator(mode="after")
+    def _budget_has_channels(self) -> Marketing:
+        if self.budget_per_week > 0 and not self.channels:
+            raise ValueError("a budget_per_week needs at least one channel")
+        if self.channels:
+            total = sum(channel.budget_share for channel in self.channels)
+            if abs(total - 1.0) > 1e-6:
+                raise ValueError(f"channels' budget_share must add up to 1, got {total:g}")
+        return self
+
+
+class SpeedToLead(_Spec):
+    """How a lead's chance to qualify falls with the wait before first contact."""
+
+    curve: Literal["none", "half_life", "table"] = Field(
+        "none", description="'none' (no decay), 'half_life' or 'table'."
+    )
+    half_life: Duration = Field(
+        0.0, ge=0, description="For 'half_life': wait that halves the chance."
+    )
+    floor: Probability = Field(0.0, description="For 'half_life': the chance never falls below.")
+    points: tuple[tuple[Duration, Probability], ...] = Field(
+        (), description="For 'table': [wait, relative chance] pairs, waits increasing."
+    )
+    interpolation: Literal["step", "linear"] = Field(
+        "step", description="For 'table': 'step' (value of the last point passed) or 'linear'."
+    )
+
+    @model_validator(mode="after")
+    def _curve_parameters(self) -> SpeedToLead:
+        if self.curve == "half_life" and self.half_life <= 0:
+            raise ValueError("curve 'half_life' needs half_life > 0")
+        if self.curve == "table":
+            waits = [wait for wait, _ in self.points]
+            if not waits or waits[0] != 0:
+                raise ValueError("curve 'table' needs points starting at wait 0")
+            if any(b <= a for a, b in itertools.pairwise(waits)):
+                raise ValueError("curve 'table' needs strictly increasing waits")
+        return self
+
+
+class Prospecting(_Spec):
+    """Cold outreach by salespeople with nothing else to do."""
+
+    enabled: bool = Field(False, description="Idle salespeople prospect in blocks.")
+    block: Duration = Field(1.0, gt=0, description="Length of one prospecting block.")
+    dials_per_block: int = Field(12, ge=1, description="Calls made in a block.")
+    hit_rate: Probability = Field(0.01, description="Share of calls that become a meeting.")
+    intent: Probability = Field(0.15, description="Intent of a cold lead.")
+
+
+class Expediting(_Spec):
+    """Sales hours spent chasing production and delivery of orders."""
+
+    share: Probability = Field(0.0, description="Share of orders that need chasing.")
+    time: DurationDist = Field(
+        default_factory=lambda: Dist.fixed(0.0), description="Sales time per chased order."
+    )
+    repeat_orders: bool = Field(True, description="Repeat orders need chasing too.")
+
+
+class Sales(_Spec):
+    """Close and collect: salespeople pulling prioritised work."""
+
+    staff: Headcount = Field(description="Salespeople.")
+    cost_per_head: Money = Field(0.0, description="Weekly cost of one salesperson.")
+    priority: tuple[str, ...] = Field(
+        SALES_WORK, description=f"Order in which work is taken: a permutation of {SALES_WORK}."
+    )
+    first_contact: DurationDist = Field(description="First contact and qualification of a lead.")
+    closing_meetings: int = Field(1, ge=0, le=20, description="Meetings to close a qualified lead.")
+    meeting: DurationDist = Field(
+        default_factory=lambda: Dist.fixed(0.0), description="Length of one closing meeting."
+    )
+    collection: DurationDist = Field(
+        default_factory=lambda: Dist.fixed(0.0), description="Booking the order and collecting."
+    )
+    speed_to_lead: SpeedToLead = Field(
+        default_factory=SpeedToLead, description="Decay of qualification with waiting."
+    )
+    handles_service: bool | Literal["auto"] = Field(
+        "auto",
+        description="Sales takes complaints, re-orders and onboarding ('auto': when no service).",
+    )
+    complaint: DurationDist = Field(
+        default_factory=lambda: Dist.fixed(1.0), description="Sales time per complaint."
+    )
+    reorder: DurationDist = Field(
+        default_factory=lambda: Dist.fixed(0.5), description="Sales time per repeat order."
+    )
+    onboarding: DurationDist = Field(
+        default_factory=lambda: Dist.fixed(0.0), description="Sales time per new customer."
+    )
+    complaint_satisfaction: Probability = Field(
+        0.5, description="Chance a complaint sales handles leaves the customer satisfied."
+    )
+    prospecting: Prospecting = Field(default_factory=Prospecting, description="Cold outreach.")
+    expediting: Expediting = Field(default_factory=Expediting, description="Chasing orders.")
+
+    @field_validator("priority")
+    @classmethod
+    def _priority_is_permutation(cls, priority: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_permutation(priority, SALES_WORK)
+
+
+def _check_permutation(order: tuple[str, ...], allowed: tuple[str, ...]) -> tuple[str, ...]:
+    unknown = [item for item in order if item not in allowed]
+    if unknown or sorted(order) != sorted(allowed):
+        raise ValueError(f"must list each of {', '.join(allowed)} exactly once")
+    return order
+
+
+class Feedback(_Spec):
+    """Service turning customers' words into insight for marketing."""
+
+    enabled: bool = Field(True, description="The feedback loop is on.")
+    review_period: Duration = Field(160.0, gt=0, description="Time between insight reports.")
+    analysis_time: Duration = Field(4.0, ge=0, description="Fixed service time per report.")
+    time_per_record: Duration = Field(
+        1.0 / 12.0, ge=0, description="Service time per feedback record analysed."
+    )
+    learning_rate: Probability = Field(
+        0.3, description="Share of the gap to full insight one rich report closes."
+    )
+    half_saturation: float = Field(
+        40.0, gt=0, description="Records in a report that give half the learning rate."
+    )
+
+
+class Service(_Spec):
+    """Keep customers: complaints, re-orders, onboarding, and feedback to marketing."""
+
+    staff: Headcount = Field(0, description="Service agents.")
+    cost_per_head: Money = Field(0.0, description="Weekly cost of one agent.")
+    priority: tuple[str, ...] = Field(
+        SERVICE_WORK, description=f"Order in which work is taken: a permutation of {SERVICE_WORK}."
+    )
+    complaint: DurationDist = Field(
+        default_factory=lambda: Dist.fixed(1.0), description="Service time per complaint."
+    )
+    reorder: DurationDist = Field(
+        default_factory=lambda: Dist.fixed(0.5), description="Service time per repeat order."
+    )
+    onboarding: DurationDist = Field(
+        default_factory=lambda: Dist.fixed(0.0), description="Service time per new customer."
+    )
+    complaint_satisfaction: Probability = Field(
+        0.85, description="Chance a complaint service handles leaves the customer satisfied."
+    )
+    feedback: Feedback = Field(default_factory=Feedback, description="The feedback loop.")
+
+    @field_validator("priority")
+    @classmethod
+    def _priority_is_permutation(cls, priority: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_permutation(priority, SERVICE_WORK)
+
+
+class Retention(_Spec):
+    """Share of customers still loyal after a problem (TARP), by how it was handled."""
+
+    silent: Probability = Field(0.09, description="Did not complain.")
+    unsatisfied: Probability = Field(0.19, description="Complained, not satisfied.")
+    satisfied: tuple[tuple[Duration, Probability], ...] = Field(
+        ((0.0, 0.82), (40.0, 0.54)),
+        description="Complained and satisfied: [resolved after, loyal share] steps.",
+    )
+    unresolved_after: Duration = Field(
+        160.0, gt=0, description="A complaint open this long counts as unsatisfied."
+    )
+
+    @field_validator("satisfied")
+    @classmethod
+    def _steps(cls, steps: tuple[tuple[float, float], ...]) -> tuple[tuple[float, float], ...]:
+        waits = [wait for wait, _ in steps]
+        if not waits or waits[0] != 0:
+            raise ValueError("needs steps starting at 0, e.g. [['0 h', 0.82], ['1 d', 0.54]]")
+        if any(b <= a for a, b in itertools.pairwise(waits)):
+            raise ValueError("needs strictly increasing resolution times")
+        return steps
+
+
+class Scenario(_Spec):
+    """One firm in one market: the validated, immutable input of a simulation."""
+
+    name: str = Field(description="Scenario name used in tables and charts.")
+    description: str = Field("", description="Free text.")
+    extends: str | None = Field(None, description="Path of a scenario this one overrides.")
+    clock: Clock = Field(default_factory=Clock, description="Working time and horizon.")
+    money: MoneySettings = Field(default_factory=MoneySettings, description="Currency, margin.")
+    market: Market = Field(description="Demand.")
+    marketing: Marketing = Field(default_factory=Marketing, description="Marketing department.")
+    sales: Sales = Field(description="Sales department.")
+    service: Service = Field(default_factory=Service, description="Service department.")
+    retention: Retention = Field(default_factory=Retention, description="Complaint handling.")
+
+    _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _source: str = PrivateAttr(default="<memory>")
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Scenario:
+        names = {segment.name for segment in self.market.segments}
+        for index, channel in enumerate(self.marketing.channels):
+            for segment in channel.segments:
+                if segment not in names:
+                    hint = difflib.get_close_matches(segment, sorted(names), n=1)
+                    did_you_mean = f" (did you mean {hint[0]!r}?)" if hint else ""
+                    raise ValueError(
+                        f"marketing.channels.{index}.segments: unknown segment "
+                        f"{segment!r}{did_you_mean}; segments: {', '.join(sorted(names))}"
+                    )
+        return self
+
+    # -- what the model asks -------------------------------------------------
+    @property
+    def sales_handles_service(self) -> bool:
+        """Whether complaints, re-orders and onboarding go to sales."""
+        if self.sales.handles_service == "auto":
+            return self.service.staff == 0
+        return bool(self.sales.handles_service)
+
+    @property
+    def weekly_cost(self) -> float:
+        """Staff plus marketing budget per week: the cost the headline compares at."""
+        return (
+            self.sales.staff * self.sales.cost_per_head
+            + self.service.staff * self.service.cost_per_head
+            + self.marketing.staff * self.marketing.cost_per_head
+            + self.marketing.budget_per_week
+        )
+
+    # -- provenance ------------------------------------------------------------
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The settings as written (after ``extends`` and overrides), units intact."""
+        return copy.deepcopy(self._raw)
+
+    @property
+    def source(self) -> str:
+        """Where the scenario came from (a file path, or ``<memory>``)."""
+        return self._source
+
+    @property
+    def hash(self) -> str:
+        """SHA-256 of the settings: two scenarios with one hash simulate identically."""
+        text = json.dumps(self._raw, sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
+        """A new scenario with dotted-path overrides applied (``{"sales.staff": 6}``)."""
+        raw = self.raw
+        for path, value in overrides.items():
+            _set_path(raw, path, value, self._source)
+        return scenario_from_dict(raw, source=self._source)
+
+
+# ---------------------------------------------------------------- loading
+
+
+def scenario_from_dict(raw: Mapping[str, Any], source: str = "<memory>") -> Scenario:
+    """Validate a settings dict (as read from TOML) into a :class:`Scenario`."""
+    data = copy.deepcopy(dict(raw))
+    week_hours = _peek_week_hours(data)
+    try:
+        scenario = Scenario.model_validate(data, context={"week_hours": week_hours})
+    except ValidationError as exc:
+        raise ScenarioError(source, _describe(exc)) from None
+    scenario._raw = data
+    scenario._source = source
+    return scenario
+
+
+def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
+    """Read, merge (``extends``), override and validate one scenario file."""
+    path = Path(path)
+    raw = _read_with_extends(path, seen=())
+    raw.pop("extends", None)
+    for key, value in (overrides or {}).items():
+        _set_path(raw, key, value, str(path))
+    return scenario_from_dict(raw, source=str(path))
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Split ``key=value`` and read the value as TOML (a bare word is a string)."""
+    if "=" not in text:
+        raise ScenarioError("--set", [("", f"expected KEY=VALUE, got {text!r}")])
+    key, value_text = text.split("=", 1)
+    key = key.strip()
+    if not key:
+        raise ScenarioError("--set", [("", f"expected KEY=VALUE, got {text!r}")])
+    try:
+        value = tomllib.loads(f"v = {value_text}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = value_text.strip()
+    return key, value
+
+
+def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+    resolved = path.resolve()
+    if resolved in seen:
+        chain = " -> ".join(str(p) for p in (*seen, resolved))
+        raise ScenarioError(str(path), [("extends", f"circular extends: {chain}")])
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(str(path), [("", "file not found")]) from None
+    except OSError as exc:
+        raise ScenarioError(str(path), [("", f"cannot read: {exc.strerror}")]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(str(path), [("", f"not valid TOML: {exc}")]) from None
+    parent = data.get("extends")
+    if parent is None:
+        return data
+    if not isinstance(parent, str):
+        raise ScenarioError(str(path), [("extends", "must be a path to a scenario file")])
+    base = _read_with_extends(path.parent / parent, (*seen, resolved))
+    base.pop("extends", None)
+    child = {key: value for key, value in data.items() if key != "extends"}
+    return _merge(base, child)
+
+
+def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(dict(merged[key]), value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def _set_path(raw: dict[str, Any], dotted: str, value: Any, source: str) -> None:
+    parts = dotted.split(".")
+    node: Any = raw
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        where = ".".join(parts[: depth + 1])
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                raise ScenarioError(
+                    source, [(where, f"no list item {part!r}; indices 0 to {len(node) - 1}")]
+                )
+            index = int(part)
+            if last:
+                node[index] = value
+            else:
+                node = node[index]
+        elif isinstance(node, dict):
+            if last:
+                node[part] = value
+            else:
+                node = node.setdefault(part, {})
+        else:
+            raise ScenarioError(source, [(where, "cannot set a key inside a plain value")])
+
+
+def _peek_week_hours(data: Mapping[str, Any]) -> float:
+    clock = data.get("clock")
+    if isinstance(clock, Mapping):
+        value = clock.get("week_hours", DEFAULT_WEEK_HOURS)
+        if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+            return float(value)
+    return DEFAULT_WEEK_HOURS
+
+
+def _describe(exc: ValidationError) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        path = ".".join(str(part) for part in loc)
+        if error["type"] == "extra_forbidden":
+            allowed = _allowed_keys(loc[:-1])
+            key = str(loc[-1])
+            hint = difflib.get_close_matches(key, allowed, n=1)
+            did_you_mean = f" (did you mean {hint[0]!r}?)" if hint else ""
+            problems.append((path, f"unknown key{did_you_mean}; allowed: {', '.join(allowed)}"))
+            continue
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if error["type"] not in ("missing", "value_error") and "input" in error:
+            message += f" (got {error['input']!r})"
+        problems.append((path, message))
+    return problems
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    model: Any = Scenario
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if _is_model(model) else None
+        if field is None:
+            return []
+        model = _model_in(field.annotation)
+        if model is None:
+            return []
+    return list(model.model_fields) if _is_model(model) else []
+
+
+def _is_model(candidate: Any) -> bool:
+    return isinstance(candidate, type) and issubclass(candidate, BaseModel)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if _is_model(annotation):
+        return typing.cast(type[BaseModel], annotation)
+    for arg in typing.get_args(annotation):
+        if arg is types.NoneType:
+            continue
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
