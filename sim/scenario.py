@@ -82,6 +82,8 @@ def _dist(quantity: Quantity) -> Any:
             return value
         return parse_dist(value, quantity, _week_hours(info))
 
+    # named so that the generated reference can say what it takes
+    validate.__name__ = validate.__qualname__ = f"dist_{quantity}"
     return BeforeValidator(validate)
 
 
@@ -113,7 +115,14 @@ class Clock(_Spec):
     )
 
     @model_validator(mode="after")
-    def _warmup_inside_horizon(self) -> Clock:
+    def _whole_weeks(self) -> Clock:
+        # figures are binned by week, so the horizon and the warm-up are whole weeks
+        for name, hours in (("horizon", self.horizon), ("warmup", self.warmup)):
+            weeks = hours / self.week_hours
+            if abs(weeks - round(weeks)) > 1e-9:
+                raise ValueError(
+                    f"{name} must be a whole number of weeks (e.g. '104 w'), got {weeks:g} weeks"
+                )
         if self.warmup >= self.horizon:
             raise ValueError("warmup must be shorter than horizon")
         return self
@@ -407,7 +416,7 @@ class Retention(_Spec):
     silent: Probability = Field(0.09, description="Did not complain.")
     unsatisfied: Probability = Field(0.19, description="Complained, not satisfied.")
     satisfied: tuple[tuple[Duration, Probability], ...] = Field(
-        ((0.0, 0.82), (40.0, 0.54)),
+        ((0.0, 0.82), (8.0, 0.54)),
         description="Complained and satisfied: [resolved after, loyal share] steps.",
     )
     unresolved_after: Duration = Field(

@@ -123,6 +123,16 @@ class Firm:
         elif scenario.sales_handles_service:
             self.customers.route = self.sales
 
+    @property
+    def feedback_active(self) -> bool:
+        """Service reports insight only if it exists, the loop is on, and marketing listens."""
+        scenario = self.scenario
+        return (
+            scenario.service.staff > 0
+            and scenario.service.feedback.enabled
+            and scenario.marketing.staff > 0
+        )
+
     # -- services the departments call --------------------------------------------
     def weekly_add(self, name: str, now: float, amount: float) -> None:
         """Add to a weekly count (the week containing ``now``)."""
@@ -173,7 +183,7 @@ class Firm:
         self.service.start()
         for segment in self.segments:
             env.process(segment_arrivals(self, segment))
-        if self.scenario.service.staff > 0 and self.scenario.service.feedback.enabled:
+        if self.feedback_active:
             env.process(self.feedback.reviews())
         env.process(self._week_ends())
         env.run(until=self.horizon)

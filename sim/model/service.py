@@ -5,7 +5,8 @@ complaint is handled (satisfied or not, how fast) sets the chance the customer
 stays (``Customers.resolve_complaint``). Every request service handles leaves a
 feedback record; every review period service spends analysis hours turning the
 records into an insight report for marketing. Sales keeps no records, so a
-firm without service learns nothing.
+firm without service learns nothing; and a firm without marketers has nobody
+to act on the reports, so it writes none.
 
 The same request work runs in sales where sales handles customers' requests,
 with sales' own durations and satisfaction, booked as "servicing".
