@@ -45,6 +45,8 @@ class UsageError(Exception):
 def _format_value(figure: str, value: float) -> str:
     if pd.isna(value):
         return "n/a"
+    if abs(value) < 1e-9:
+        value = 0.0  # float noise of a difference that is zero
     if figure in _PERCENT or "share" in figure or figure.startswith("utilisation"):
         return f"{100 * value:.1f}%"
     if abs(value) >= 100:

@@ -104,7 +104,8 @@ def run(
     numbers = range(first_replication, first_replication + replications)
     for done, tables in enumerate(iterate(scenario, numbers, seed, workers, keep, model), 1):
         for name, frame in tables.items():
-            parts[name].append(frame)
+            if name == "summary" or name in keep:
+                parts[name].append(frame)
         if progress is not None:
             progress(done)
     log.info("%s: %d replications in %s", scenario.name, replications, datetime.now(UTC) - started)

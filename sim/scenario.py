@@ -97,7 +97,19 @@ Headcount = Annotated[int, Field(ge=0, le=10_000)]
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, arbitrary_types_allowed=True, allow_inf_nan=False
+    )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_not_booleans(cls, value: Any, info: ValidationInfo) -> Any:
+        # TOML's true/false would otherwise pass as 1/0 for a number
+        if isinstance(value, bool) and info.field_name is not None:
+            annotation = cls.model_fields[info.field_name].annotation
+            if annotation in (int, float):
+                raise ValueError(f"expected a number, got {str(value).lower()}")
+        return value
 
 
 # ---------------------------------------------------------------- the schema
@@ -108,7 +120,10 @@ class Clock(_Spec):
 
     week_hours: float = Field(40.0, gt=0, le=168, description="Paid working hours in a week.")
     horizon: Duration = Field(
-        104 * 40.0, gt=0, description="How long to simulate (a duration, e.g. '104 w')."
+        "104 w",  # validated, hence converted to hours with the scenario's week_hours
+        validate_default=True,
+        gt=0,
+        description="How long to simulate (a duration, e.g. '104 w').",
     )
     warmup: Duration = Field(
         0.0, ge=0, description="Leading period left out of every figure (e.g. '8 w')."
@@ -560,6 +575,10 @@ def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         raise ScenarioError(str(path), [("", "file not found")]) from None
     except OSError as exc:
         raise ScenarioError(str(path), [("", f"cannot read: {exc.strerror}")]) from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            str(path), [("", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -569,7 +588,12 @@ def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         return data
     if not isinstance(parent, str):
         raise ScenarioError(str(path), [("extends", "must be a path to a scenario file")])
-    base = _read_with_extends(path.parent / parent, (*seen, resolved))
+    parent_path = path.parent / parent
+    if not parent_path.is_file():
+        raise ScenarioError(
+            str(path), [("extends", f"file not found: {parent!r} (looked for {parent_path})")]
+        )
+    base = _read_with_extends(parent_path, (*seen, resolved))
     base.pop("extends", None)
     child = {key: value for key, value in data.items() if key != "extends"}
     return _merge(base, child)
@@ -614,28 +638,63 @@ def _peek_week_hours(data: Mapping[str, Any]) -> float:
     clock = data.get("clock")
     if isinstance(clock, Mapping):
         value = clock.get("week_hours", DEFAULT_WEEK_HOURS)
-        if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        if (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and 0 < value < float("inf")
+        ):
             return float(value)
     return DEFAULT_WEEK_HOURS
 
 
 def _describe(exc: ValidationError) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
-    for error in exc.errors():
-        loc = tuple(error["loc"])
+    errors = exc.errors()
+    locs = [_field_loc(tuple(error["loc"])) for error in errors]
+    for error, loc in zip(errors, locs, strict=True):
+        if error["type"] == "too_short" and any(
+            other[: len(loc)] == loc and len(other) > len(loc) for other in locs
+        ):
+            continue  # a list emptied by an invalid item: the item's own error says it
         path = ".".join(str(part) for part in loc)
-        if error["type"] == "extra_forbidden":
-            allowed = _allowed_keys(loc[:-1])
-            key = str(loc[-1])
-            hint = difflib.get_close_matches(key, allowed, n=1)
-            did_you_mean = f" (did you mean {hint[0]!r}?)" if hint else ""
-            problems.append((path, f"unknown key{did_you_mean}; allowed: {', '.join(allowed)}"))
-            continue
-        message = str(error["msg"]).removeprefix("Value error, ")
-        if error["type"] not in ("missing", "value_error") and "input" in error:
-            message += f" (got {error['input']!r})"
-        problems.append((path, message))
+        message = _message(error, loc)
+        for index, (seen, earlier) in enumerate(problems):
+            if seen == path:  # a union reports each of its branches: one problem, both ways
+                problems[index] = (path, f"{earlier}; or {message}")
+                break
+        else:
+            problems.append((path, message))
     return problems
+
+
+def _message(error: Any, loc: tuple[Any, ...]) -> str:
+    if error["type"] == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        did_you_mean = f" (did you mean {hint[0]!r}?)" if hint else ""
+        return f"unknown key{did_you_mean}; allowed: {', '.join(allowed)}"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] not in ("missing", "value_error") and "input" in error:
+        message += f" (got {error['input']!r})"
+    return message
+
+
+def _field_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The location without pydantic's union-branch tags (``size.int`` -> ``size``)."""
+    model: Any = Scenario
+    kept: list[Any] = []
+    for part in loc:
+        if isinstance(part, int):
+            kept.append(part)
+            continue
+        fields = model.model_fields if _is_model(model) else {}
+        if part not in fields:
+            if _is_model(model):
+                kept.append(part)  # an unknown key: keep it so the error can name it
+            continue
+        kept.append(part)
+        model = _model_in(fields[part].annotation)
+    return tuple(kept)
 
 
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:

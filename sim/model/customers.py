@@ -220,6 +220,8 @@ class Customers:
 
     def churn(self, customer: Customer) -> None:
         """The customer leaves: no more orders, no more word of mouth."""
+        if not customer.active:
+            return  # an order placed before leaving can still go wrong: leaving is once
         now = self.env.now
         customer.active = False
         customer.churned = now
