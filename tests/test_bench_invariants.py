@@ -1,0 +1,214 @@
+"""Invariants the fast path relies on, and a smoke run of the benchmark (not timed).
+
+The model draws its random numbers in blocks and hands them out as plain Python
+floats, so that SimPy's clock stays a float and the hot path never touches a
+numpy scalar. These tests guard that:
+
+* batched draws give exactly the sequence of one-at-a-time draws from the same
+  generator, across block boundaries;
+* the clock, and every lead's created/contacted time, is a plain ``float``;
+* ``keep=()`` builds no per-lead (or other per-replication) table.
+
+The last test runs ``benchmarks/bench.py --quick`` end to end in a subprocess and
+checks the JSON it writes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import sim
+from sim.distributions import BLOCK, Dist, sampler, uniforms
+from sim.model import TABLES, simulate
+from sim.model.firm import Firm
+from sim.streams import Streams, stream_key
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "benchmarks" / "bench.py"
+SEED = 8128
+
+# (distribution, the same draw made one value at a time on a numpy Generator)
+ONE_AT_A_TIME: list[tuple[Dist, Callable[[np.random.Generator], float]]] = [
+    (Dist("exponential", (("mean", 2.5),)), lambda rng: rng.exponential(2.5)),
+    (Dist("uniform", (("low", 1.0), ("high", 4.0))), lambda rng: rng.uniform(1.0, 4.0)),
+    (Dist("gamma", (("mean", 2.0), ("sd", 1.0))), lambda rng: rng.gamma(4.0, 0.5)),
+    (
+        Dist("triangular", (("low", 0.5), ("mode", 1.0), ("high", 3.0))),
+        lambda rng: rng.triangular(0.5, 1.0, 3.0),
+    ),
+]
+
+
+@pytest.mark.parametrize("block", [7, BLOCK])
+@pytest.mark.parametrize(
+    ("dist", "draw_one"), ONE_AT_A_TIME, ids=[dist.kind for dist, _ in ONE_AT_A_TIME]
+)
+def test_batched_draws_equal_one_at_a_time_draws(
+    dist: Dist, draw_one: Callable[[np.random.Generator], float], block: int
+) -> None:
+    count = 3 * block + 5  # crosses three block boundaries
+    batched = sampler(dist, np.random.default_rng(SEED), block=block)
+    reference = np.random.default_rng(SEED)
+    drawn = [batched() for _ in range(count)]
+    expected = [float(draw_one(reference)) for _ in range(count)]
+    assert drawn == expected
+    assert {type(value) for value in drawn} == {float}
+
+
+@pytest.mark.parametrize("block", [7, BLOCK])
+def test_batched_uniforms_equal_one_at_a_time_draws(block: int) -> None:
+    count = 3 * block + 5
+    batched = uniforms(np.random.default_rng(SEED), block=block)
+    reference = np.random.default_rng(SEED)
+    drawn = [batched() for _ in range(count)]
+    assert drawn == [float(reference.random()) for _ in range(count)]
+    assert {type(value) for value in drawn} == {float}
+
+
+def test_named_stream_sampler_follows_its_seed_sequence() -> None:
+    # the model's samplers come from Streams: the same sequence as a Generator
+    # seeded from (seed, replication, name), drawn one value at a time
+    name = "sales/first_contact_time"
+    streams = Streams(seed=SEED, replication=3)
+    batched = streams.sampler(name, Dist("exponential", (("mean", 0.75),)))
+    sequence = np.random.SeedSequence(entropy=SEED, spawn_key=(3, stream_key(name)))
+    reference = np.random.Generator(np.random.PCG64(sequence))
+    count = BLOCK + 17
+    assert [batched() for _ in range(count)] == [
+        float(reference.exponential(0.75)) for _ in range(count)
+    ]
+
+
+def _run_watching_the_clock(scenario: sim.Scenario) -> tuple[Firm, set[type]]:
+    """Run one replication, recording the type of ``env.now`` after every event."""
+    firm = Firm(scenario, seed=SEED, replication=0)
+    env = firm.env
+    clock_types: set[type] = set()
+    step = env.step
+
+    def watched_step() -> None:
+        step()
+        clock_types.add(type(env.now))
+
+    env.step = watched_step  # type: ignore[method-assign]
+    firm.run()
+    return firm, clock_types
+
+
+@pytest.mark.parametrize("name", ["sales_only", "full_system"])
+def test_clock_and_lead_times_stay_python_floats(name: str, request: pytest.FixtureRequest) -> None:
+    scenario = request.getfixturevalue(name).with_overrides({"clock.horizon": "8 w"})
+    firm, clock_types = _run_watching_the_clock(scenario)
+    # SimPy starts at the integer 0; once time moves it must be a float, never numpy's
+    assert float in clock_types
+    assert clock_types <= {int, float}, clock_types
+    assert type(firm.env.now) is float
+    leads = firm.leads
+    assert len(leads) > 20
+    assert {type(lead.created) for lead in leads} == {float}
+    contacted = [lead.contacted for lead in leads if not math.isnan(lead.contacted)]
+    assert contacted
+    assert {type(when) for when in contacted} == {float}
+    won = [customer.won for customer in firm.customers.all if customer.origin == "won"]
+    assert {type(when) for when in won} <= {float}
+
+
+def test_summary_only_builds_no_per_replication_tables(sales_only: sim.Scenario) -> None:
+    scenario = sales_only.with_overrides({"clock.horizon": "4 w"})
+    tables = simulate(scenario, seed=SEED, replication=0, keep=())
+    assert set(tables) == {"summary"}
+    everything = simulate(scenario, seed=SEED, replication=0, keep=TABLES)
+    assert set(everything) == set(TABLES)
+    assert len(everything["leads"]) > 0  # there were leads to table
+    # the summary does not depend on which other tables are kept
+    assert tables["summary"].equals(everything["summary"])
+
+    results = sim.run(scenario, replications=2, seed=SEED, keep=())
+    assert len(results.summary) == 2
+    assert (results.summary["leads"] > 0).all()
+    for name in ("leads", "customers", "weekly", "queues"):
+        assert getattr(results, name).empty, name
+    assert set(results.tables()) == {"summary"}
+
+
+def _check_spread(measured: dict[str, Any]) -> None:
+    assert measured["min"] <= measured["median"] <= measured["max"]
+    assert measured["min"] > 0
+
+
+@pytest.mark.slow
+def test_quick_benchmark_runs_end_to_end(tmp_path: Path) -> None:
+    # about 20 s on an idle 2-core machine; the timeout only guards against a hang
+    done = subprocess.run(
+        [sys.executable, str(BENCH), "--quick", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+
+    latest = json.loads((tmp_path / "latest.json").read_text())
+    stamped = [path for path in tmp_path.glob("*.json") if path.name != "latest.json"]
+    assert len(stamped) == 1
+    assert json.loads(stamped[0].read_text()) == latest
+
+    expected = {"created", "quick", "sizes", "machine", "mmc", "scenarios", "replications"}
+    expected |= {"memory", "rows", "targets", "elapsed_s"}
+    assert expected <= latest.keys()
+    assert latest["quick"] is True
+    machine = latest["machine"]
+    assert {"cpu_count", "python", "numpy", "simpy", "pandas", "platform"} <= machine.keys()
+    assert machine["cpu_count"] >= 1
+
+    mmc = latest["mmc"]
+    assert mmc["bare"]["customers"]["median"] == mmc["customers_target"]
+    assert mmc["flocksim"]["customers"]["median"] > 0.9 * mmc["customers_target"]
+    tables = mmc["flocksim"]["tables"]  # everything a user gets: rows per table
+    assert set(tables) == set(TABLES)
+    assert tables["summary"] == 1
+    assert tables["leads"] == mmc["flocksim"]["customers"]["values"][-1]
+    for side in ("bare", "flocksim"):
+        _check_spread(mmc[side]["customers_per_s"])
+        _check_spread(mmc[side]["events_per_s"])
+    assert mmc["ratio"]["median"] == pytest.approx(
+        mmc["flocksim"]["customers_per_s"]["median"] / mmc["bare"]["customers_per_s"]["median"]
+    )
+
+    assert set(latest["scenarios"]) == {"full_system", "sales_only"}
+    for scenario in latest["scenarios"].values():
+        assert scenario["weeks"] == 104
+        assert scenario["events"] > scenario["leads"] > 0
+        _check_spread(scenario["wall_s"])
+        assert scenario["memory"]["rss_peak_mb"] > 0
+        assert scenario["memory"]["tracemalloc_peak_mb"] > 0
+
+    replications = latest["replications"]
+    assert replications["identical_summaries"] is True
+    assert replications["efficiency"]["median"] == pytest.approx(
+        replications["speedup"]["median"] / 2
+    )
+
+    memory = latest["memory"]
+    assert memory["small"]["summary_rows"] == latest["sizes"]["memory_small"]
+    assert memory["large"]["summary_rows"] == latest["sizes"]["memory_large"]
+
+    verdicts = {target["key"]: target for target in latest["targets"]}
+    assert set(verdicts) == {"mmc_ratio", "parallel_efficiency", "memory_growth_ratio"}
+    for target in verdicts.values():
+        if target["sense"] == ">=":
+            assert target["pass"] is (target["measured"] >= target["threshold"])
+        else:
+            assert target["pass"] is (target["measured"] <= target["threshold"])
+        verdict = "PASS" if target["pass"] else "FAIL"
+        assert f"{verdict}  {target['target']}" in done.stdout
