@@ -311,7 +311,7 @@ CHART_TITLES: Final[dict[str, str]] = {
     "weekly_revenue": "Revenue week by week",
     "weekly_customers_active": "Active customers week by week",
     "lead_funnel": "What happens to the leads",
-    "wait_to_contact": "How long leads wait for a first contact",
+    "wait_to_contact": "How long inbound leads wait for a first contact",
     "insight_over_time": "Market insight over time",
 }
 
@@ -960,9 +960,9 @@ def _weekly_subtitle(weekly: pd.DataFrame) -> str:
     if "replication" in weekly.columns:
         n = int(weekly.groupby(weekly["scenario"].astype(str))["replication"].nunique().max())
         if n < 2:
-            return "a single replication, so no confidence band"
-        return f"mean of {n} replications with {CI_LEVEL:.0%} band"
-    return f"mean over replications with {CI_LEVEL:.0%} band"
+            return "A single replication, so no confidence band"
+        return f"Mean of {n} replications with {CI_LEVEL:.0%} confidence band"
+    return f"Mean over replications with {CI_LEVEL:.0%} confidence band"
 
 
 def _draw_weekly(fig: Figure, weekly: pd.DataFrame, figure: str) -> Axes:
@@ -1007,6 +1007,7 @@ def _draw_weekly(fig: Figure, weekly: pd.DataFrame, figure: str) -> Axes:
         else:
             handles.append(line)
         labels.append(scenario)
+    ax.set_title(_weekly_subtitle(weekly), fontsize=15, fontweight="normal", color=_AXIS_COLOUR)
     ax.set_xlabel("Week")
     ax.set_ylabel(figure_label(figure))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -1038,7 +1039,7 @@ def weekly_series(weekly: pd.DataFrame, figure: str = "revenue") -> Figure:
         raise ValueError("weekly table is empty")
     fig = _new_figure()
     _draw_weekly(fig, weekly, figure)
-    _suptitle(fig, f"{figure_title(figure)} week by week: {_weekly_subtitle(weekly)}")
+    _suptitle(fig, f"{figure_title(figure)} week by week")
     return fig
 
 
@@ -1071,7 +1072,7 @@ def insight_over_time(weekly: pd.DataFrame) -> Figure:
         )
     fig = _new_figure()
     _draw_weekly(fig, weekly, "insight")
-    _suptitle(fig, f"{title}: {_weekly_subtitle(weekly)}")
+    _suptitle(fig, title)
     return fig
 
 
@@ -1203,6 +1204,10 @@ def lead_funnel(leads: pd.DataFrame) -> Figure:
     return fig
 
 
+_LINEAR_WAIT_LIMIT: Final = 24.0  # hours; longer waits get a symmetric-log axis
+_WAIT_TICKS: Final = (0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000)
+
+
 @_styled
 def wait_to_contact(leads: pd.DataFrame) -> Figure:
     """Distribution of the wait until first contact, per scenario.
@@ -1210,19 +1215,24 @@ def wait_to_contact(leads: pd.DataFrame) -> Figure:
     Parameters
     ----------
     leads : pandas.DataFrame
-        The ``leads`` table; only contacted leads (``contacted_h`` not NaN)
-        with a known ``wait_h`` are used.
+        The ``leads`` table; only contacted inbound leads (``contacted_h`` not
+        NaN, ``source`` not ``cold``) with a known ``wait_h`` are used: a cold
+        lead is a call that hit, contacted the moment it exists, so its zero
+        wait says nothing about how fast the firm answers.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Empirical cumulative distribution (ECDF) per scenario on a
-        symmetric-log x axis in working hours (linear below 1 h), with the
-        median marked by a dot and a dashed drop line.
+        Empirical cumulative distribution (ECDF) per scenario with the median
+        marked by a dot and a dashed drop line.  The x axis (working hours) is
+        linear when no wait exceeds 24 h, else symmetric-log (linear below
+        1 h, logarithmic above).
     """
     _require(leads, ["scenario", "contacted_h", "wait_h"], "leads")
     title = CHART_TITLES["wait_to_contact"]
     contacted = leads[leads["contacted_h"].notna() & leads["wait_h"].notna()]
+    if "source" in contacted.columns:
+        contacted = contacted[contacted["source"] != "cold"]
     if contacted.empty:
         return _message_figure(title, "No lead was contacted, so there is no waiting time to show.")
     order = scenario_order(leads)
@@ -1231,6 +1241,7 @@ def wait_to_contact(leads: pd.DataFrame) -> Figure:
     ax = fig.add_subplot()
     handles: list[Any] = []
     labels: list[str] = []
+    longest = 0.0
     scenario_col = contacted["scenario"].astype(str)
     for scenario in order:
         waits = np.sort(contacted.loc[scenario_col == scenario, "wait_h"].to_numpy(dtype=float))
@@ -1242,17 +1253,28 @@ def wait_to_contact(leads: pd.DataFrame) -> Figure:
         ys = np.concatenate([[0.0], share])
         (line,) = ax.step(xs, ys, where="post", color=colours[scenario])
         line.set_gid(f"ecdf:{scenario}")
+        longest = max(longest, float(waits[-1]))
         median = float(np.median(waits))
         ax.plot([median, median], [0, 50], linestyle="--", linewidth=1.8, color=colours[scenario])
-        ax.plot([median], [50], "o", markersize=11, color=colours[scenario], zorder=4)
+        ax.plot(
+            [median], [50], "o", markersize=11, color=colours[scenario], zorder=4, clip_on=False
+        )
         handles.append(line)
-        labels.append(f"{scenario} (median {median:,.1f} h, {waits.size:,} leads)")
-    ax.set_xscale("symlog", linthresh=1.0, linscale=0.6)
+        shown = f"{median:,.2f}" if median < 1 else f"{median:,.1f}"
+        at_once = float(np.mean(waits == 0))
+        extra = f", {at_once:.0%} at once" if at_once >= 0.05 else ""
+        labels.append(f"{scenario} (median {shown} h{extra}, {waits.size:,} leads)")
+    if longest <= _LINEAR_WAIT_LIMIT:
+        ax.set_xlim(0, max(longest * 1.03, 0.5))
+        ax.set_xlabel("Wait until first contact (working hours)")
+    else:
+        ax.set_xscale("symlog", linthresh=1.0, linscale=0.6)
+        ax.set_xticks([t for t in _WAIT_TICKS if t <= longest * 1.05])
+        ax.set_xlim(0, longest * 1.1)
+        ax.set_xlabel("Wait until first contact (working hours, log scale above 1 h)")
     ax.xaxis.set_major_formatter(_NumberFormatter())
-    ax.set_xlim(left=0)
     ax.set_ylim(0, 102)
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=100, decimals=0))
-    ax.set_xlabel("Wait until first contact (working hours, log scale above 1 h)")
     ax.set_ylabel("Contacted leads that waited\nat most this long (%)")
     _bottom_legend(fig, handles, labels)
     _suptitle(fig, title)

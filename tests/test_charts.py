@@ -562,6 +562,19 @@ def test_wait_to_contact_uses_contacted_leads_and_marks_median():
     assert ax.get_xscale() == "linear"  # every wait is short
 
 
+def test_wait_to_contact_leaves_out_cold_leads():
+    """A cold lead is contacted when the call hits: its zero wait must not flatter the firm."""
+    leads = make_leads()
+    cold = leads.iloc[[0]].copy()
+    cold["source"] = "cold"
+    cold["wait_h"] = 0.0
+    cold["contacted_h"] = cold["created_h"]
+    leads["source"] = "organic"
+    fig = charts.wait_to_contact(pd.concat([leads, cold], ignore_index=True))
+    ecdf = {line.get_gid(): line for line in fig.axes[0].get_lines() if line.get_gid()}
+    assert 0.0 not in set(ecdf["ecdf:sales_only"].get_xdata())
+
+
 def test_wait_to_contact_long_waits_get_a_log_axis():
     leads = make_leads()
     leads.loc[0, "wait_h"] = 500.0
