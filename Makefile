@@ -15,7 +15,7 @@ help:
 	@echo "make lint       ruff and mypy"
 	@echo "make format     ruff format and import sorting"
 	@echo "make bench      the performance benchmark (results/bench/)"
-	@echo "make notebooks  execute the notebooks in place (outputs are not committed)"
+	@echo "make notebooks  execute the notebooks into results/notebooks/ (outputs never committed)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +47,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py $(ARGS)
 
 notebooks: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m sim.notebooks notebooks
+	MPLBACKEND=Agg $(BIN)/python -m sim.notebooks notebooks --out results/notebooks
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
