@@ -33,9 +33,20 @@ class ReplicationModel(Protocol):
     ) -> dict[str, pd.DataFrame]: ...
 
 
-def _one(task: tuple[ReplicationModel, Scenario, int, int, tuple[str, ...]]) -> dict[str, Any]:
-    model, scenario, seed, replication, keep = task
-    return model(scenario, seed, replication, keep)
+# Set once per worker process by ``_start_worker``, so that each task ships only a
+# replication number, not the scenario.
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(
+    model: ReplicationModel, scenario: Scenario, seed: int, keep: tuple[str, ...]
+) -> None:
+    _WORKER.update(model=model, scenario=scenario, seed=seed, keep=keep)
+
+
+def _replicate(replication: int) -> dict[str, pd.DataFrame]:
+    work = _WORKER
+    return work["model"](work["scenario"], work["seed"], replication, work["keep"])
 
 
 def iterate(
@@ -48,17 +59,43 @@ def iterate(
 ) -> Iterator[dict[str, pd.DataFrame]]:
     """Yield each replication's tables in replication order, as they finish."""
     keep = tuple(keep)
-    tasks = ((model, scenario, seed, replication, keep) for replication in replications)
+    numbers = list(replications)
     if workers <= 1:
-        yield from map(_one, tasks)
+        for replication in numbers:
+            yield model(scenario, seed, replication, keep)
         return
     context = multiprocessing.get_context("fork" if "fork" in _methods() else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(_one, tasks, chunksize=1)
+    # a few chunks per worker: little pickling overhead, still balanced at the end
+    chunksize = max(1, len(numbers) // (workers * 4))
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(model, scenario, seed, keep),
+    ) as pool:
+        yield from pool.map(_replicate, numbers, chunksize=chunksize)
 
 
 def _methods() -> list[str]:
     return multiprocessing.get_all_start_methods()
+
+
+class _Columns:
+    """One-row-per-replication tables gathered column by column.
+
+    A thousand one-row DataFrames cost kilobytes each; lists of values cost a
+    few bytes a cell, so memory stays flat when only the summary is kept.
+    """
+
+    def __init__(self) -> None:
+        self.columns: dict[str, list[Any]] = {}
+
+    def add(self, frame: pd.DataFrame) -> None:
+        for name, values in frame.to_dict("list").items():
+            self.columns.setdefault(name, []).extend(values)
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.columns)
 
 
 def run(
@@ -100,11 +137,13 @@ def run(
     if unknown:
         raise ValueError(f"unknown tables {unknown}; allowed: {', '.join(TABLES)}")
     started = datetime.now(UTC)
-    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
+    summary = _Columns()
+    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES if name != "summary"}
     numbers = range(first_replication, first_replication + replications)
     for done, tables in enumerate(iterate(scenario, numbers, seed, workers, keep, model), 1):
+        summary.add(tables["summary"])
         for name, frame in tables.items():
-            if name == "summary" or name in keep:
+            if name in keep and name in parts:
                 parts[name].append(frame)
         if progress is not None:
             progress(done)
@@ -113,5 +152,6 @@ def run(
         name: pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         for name, frames in parts.items()
     }
+    frames["summary"] = summary.frame()
     manifest = build_manifest([scenario], seed=seed, replications=replications, workers=workers)
     return Results(manifest=manifest, **frames)
