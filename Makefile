@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/flocksim compare scenarios/sales_only.toml scenarios/full_system.toml --report $(ARGS)
+	$(BIN)/flocksim compare scenarios/sales_only.toml scenarios/full_system.toml --precision 0.05 --report $(ARGS)
 
 test: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest $(ARGS)

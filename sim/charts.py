@@ -1044,6 +1044,59 @@ def weekly_series(weekly: pd.DataFrame, figure: str = "revenue") -> Figure:
 
 
 @_styled
+def welch_plot(smoothed: pd.DataFrame, figure: str, warmup: int | None = None) -> Figure:
+    """Welch's plot for choosing a warm-up: weekly mean and its moving average.
+
+    Parameters
+    ----------
+    smoothed : pandas.DataFrame
+        Columns ``scenario, week, mean, smoothed`` (``sim.stats.welch_moving_average``
+        per scenario).
+    figure : str
+        The weekly column that was smoothed (for labels and units).
+    warmup : int, optional
+        Weeks a rule (MSER-5) suggests discarding; drawn as a dashed line.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Thin lines: the mean over replications per week; thick lines: Welch's
+        moving average, which flattens once the warm-up is over.
+    """
+    _require(smoothed, ["scenario", "week", "mean", "smoothed"], "smoothed")
+    order = scenario_order(smoothed)
+    colours = _colours(order)
+    scale = _scale(figure)
+    fig = _new_figure()
+    ax = fig.add_subplot()
+    handles, labels = [], []
+    for scenario in order:
+        rows = smoothed[smoothed["scenario"].astype(str) == scenario]
+        ax.plot(rows["week"], rows["mean"] * scale, color=colours[scenario], alpha=0.35, lw=1.2)
+        (line,) = ax.plot(rows["week"], rows["smoothed"] * scale, color=colours[scenario])
+        line.set_gid(f"welch:{scenario}")
+        handles.append(line)
+        labels.append(scenario)
+    if warmup:
+        ax.axvline(warmup, color="#555555", linestyle="--", linewidth=1.5)
+        ax.annotate(
+            f"MSER-5: discard {warmup} weeks",
+            xy=(warmup, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(6, -6),
+            textcoords="offset points",
+            va="top",
+            color="#333333",
+        )
+    ax.set_xlabel("Week")
+    ax.set_ylabel(figure_label(figure))
+    ax.yaxis.set_major_formatter(_value_formatter(figure))
+    _bottom_legend(fig, handles, labels)
+    _suptitle(fig, f"Choosing the warm-up: {figure_title(figure)}, Welch's moving average")
+    return fig
+
+
+@_styled
 def insight_over_time(weekly: pd.DataFrame) -> Figure:
     """Mean market insight per week and scenario with its confidence band.
 

@@ -328,6 +328,51 @@ def _write_report(out: Path, results: Results, comparison: pd.DataFrame) -> tupl
     )
 
 
+def cmd_warmup(args: argparse.Namespace) -> int:
+    """Suggest a warm-up (MSER-5) and draw Welch's plot for each figure."""
+    from sim import charts, stats
+
+    args.figure = args.figure or ["revenue", "customers_active", "sales_share_selling"]
+    scenarios = _load_all(args.scenarios, args.set)
+    out = _out_dir(args.out, "warmup")
+    weekly = pd.concat(
+        [
+            run_replications(
+                scenario, args.reps, seed=args.seed, workers=args.workers, keep=("weekly",)
+            ).weekly
+            for scenario in scenarios
+        ],
+        ignore_index=True,
+    )
+    unknown = [figure for figure in args.figure if figure not in weekly.columns]
+    if unknown:
+        allowed = [c for c in weekly.columns if c not in ("scenario", "replication", "week")]
+        raise UsageError(f"--figure {unknown[0]!r} is not a weekly column; allowed: {allowed}")
+    rows = []
+    for figure in args.figure:
+        weeks = stats.warmup_weeks(weekly, figure)
+        smoothed = pd.concat(
+            [
+                stats.welch_moving_average(weekly, figure, args.window, scenario=s.name).assign(
+                    scenario=s.name
+                )
+                for s in scenarios
+            ],
+            ignore_index=True,
+        )
+        charts.save_figure(charts.welch_plot(smoothed, figure, weeks), out, f"welch_{figure}")
+        rows.append({"figure": figure, "MSER-5 warm-up (weeks)": weeks})
+    table = pd.DataFrame(rows).set_index("figure")
+    sys.stdout.write(_emit(table, args.format))
+    longest = int(table.iloc[:, 0].max())
+    print(
+        f"\nsuggested: --set clock.warmup='\"{longest} w\"' (the longest of the figures); "
+        f"Welch plots in {out}/",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the HTML and Markdown report of a folder written by run or compare."""
     from sim import stats
@@ -423,6 +468,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--report", action="store_true", help="also write charts and an HTML/Markdown report"
     )
     compare.set_defaults(handler=cmd_compare)
+
+    warmup = commands.add_parser(
+        "warmup", help="suggest weeks to discard (MSER-5) and draw Welch's plot"
+    )
+    scenario_options(warmup)
+    run_options(warmup, reps=10)
+    warmup.add_argument(
+        "--figure",
+        action="append",
+        help="weekly column to examine (repeatable; default revenue, customers_active, "
+        "sales_share_selling)",
+    )
+    warmup.add_argument(
+        "--window", type=_positive, default=5, help="Welch moving-average half-width in weeks"
+    )
+    warmup.set_defaults(handler=cmd_warmup)
 
     report = commands.add_parser("report", help="write the report of a results folder")
     report.add_argument("directory", metavar="DIR", help="folder written by run or compare")

@@ -113,11 +113,12 @@ nav ol { columns: 2; padding-left: 1.2rem; }
 figure { margin: 1.5rem 0 2rem; }
 figure img { display: block; width: 100%; height: auto; }
 figcaption { color: #444; font-size: 0.98rem; margin-top: 0.4rem; }
-table { border-collapse: collapse; width: 100%; font-size: 0.95rem; margin: 1rem 0; }
+table { border-collapse: collapse; width: 100%; font-size: 0.9rem; margin: 1rem 0; }
+td.figure { min-width: 9rem; }
 th, td { padding: 0.35rem 0.6rem; border-bottom: 1px solid #e2e2e2; text-align: left;
          vertical-align: top; }
 thead th { background: #f3f3f3; border-bottom: 2px solid #ccc; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.figure { font-weight: 600; }
 tr.group-start td { border-top: 2px solid #ccc; }
 .muted { color: #777; }

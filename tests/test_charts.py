@@ -680,3 +680,23 @@ def test_save_figure_rejects_paths(tmp_path: Path):
     fig = charts.sales_time_use(make_summary())
     with pytest.raises(ValueError, match="invalid figure name"):
         charts.save_figure(fig, tmp_path, "../escape")
+
+
+def test_welch_plot_draws_mean_smoothed_and_the_suggested_warmup():
+    smoothed = pd.DataFrame(
+        {
+            "scenario": ["a"] * 4 + ["b"] * 4,
+            "week": [0, 1, 2, 3] * 2,
+            "mean": [0.1, 0.2, 0.3, 0.3, 0.5, 0.5, 0.5, 0.5],
+            "smoothed": [0.1, 0.2, 0.27, np.nan, 0.5, 0.5, 0.5, np.nan],
+        }
+    )
+    fig = charts.welch_plot(smoothed, "sales_share_selling", warmup=2)
+    ax = fig.axes[0]
+    welch = {line.get_gid(): line for line in ax.get_lines() if line.get_gid()}
+    assert set(welch) == {"welch:a", "welch:b"}
+    assert list(welch["welch:a"].get_ydata()[:3]) == pytest.approx([10.0, 20.0, 27.0])  # in %
+    assert any(list(line.get_xdata()) == [2, 2] for line in ax.get_lines())  # warm-up line
+    assert "discard 2 weeks" in all_texts(fig)
+    assert "(%)" in ax.get_ylabel()
+    assert legend_labels(fig) == ["a", "b"]

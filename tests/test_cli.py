@@ -77,7 +77,9 @@ def assert_usage_error_in_process(result: tuple[int, str, str], *fragments: str)
 # ---------------------------------------------------------------- help
 
 
-@pytest.mark.parametrize("command", [[], ["validate"], ["run"], ["compare"], ["report"]])
+@pytest.mark.parametrize(
+    "command", [[], ["validate"], ["run"], ["compare"], ["report"], ["warmup"]]
+)
 def test_help_of_every_command_exits_zero(command, tmp_path):
     process = flocksim(*command, "--help", cwd=tmp_path)
     assert process.returncode == 0, process.stderr
@@ -408,3 +410,51 @@ def test_report_with_an_unknown_baseline_exits_2(compared, capsys):
     _, out = compared
     result = cli(capsys, "report", str(out), "--baseline", "nobody")
     assert_usage_error_in_process(result, "--baseline 'nobody'", "sales-only")
+
+
+# ---------------------------------------------------------------- warmup
+
+
+def test_warmup_suggests_weeks_and_draws_welch_plots(tmp_path, capsys):
+    out = tmp_path / "warm"
+    code, stdout, err = cli(
+        capsys,
+        "warmup",
+        SALES_ONLY,
+        "--reps",
+        "2",
+        "--set",
+        'clock.horizon="20 w"',
+        "--figure",
+        "sales_share_selling",
+        "--figure",
+        "revenue",
+        "--out",
+        str(out),
+    )
+    assert code == 0, err
+    assert "sales_share_selling" in stdout
+    assert "revenue" in stdout
+    weeks = [int(line.split()[-1]) for line in stdout.splitlines()[2:] if line.strip()]
+    assert len(weeks) == 2
+    assert all(0 <= w <= 10 for w in weeks)
+    assert f"clock.warmup='\"{max(weeks)} w\"'" in err
+    for figure in ("sales_share_selling", "revenue"):
+        assert (out / f"welch_{figure}.png").stat().st_size > 0
+        assert (out / f"welch_{figure}.svg").is_file()
+
+
+def test_warmup_with_an_unknown_figure_exits_2(tmp_path, capsys):
+    result = cli(
+        capsys,
+        "warmup",
+        SALES_ONLY,
+        "--reps",
+        "1",
+        *SHORT,
+        "--figure",
+        "nope",
+        "--out",
+        str(tmp_path / "w"),
+    )
+    assert_usage_error_in_process(result, "--figure 'nope'", "customers_active")
