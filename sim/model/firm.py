@@ -52,6 +52,7 @@ class Firm:
         self.first_week = int(round(clock.warmup / clock.week_hours))
         self.streams = Streams(seed, replication)
         self.counts = {name: [0.0] * self.weeks for name in _WEEKLY_COUNTS}
+        self._leads_per_week = self.counts["leads"]  # counted on the hot path
         self.active_at_week_end = [0] * self.weeks
         self.insight_at_week_end = [0.0] * self.weeks
         self.leads: list[Lead] = []
@@ -162,11 +163,13 @@ class Firm:
             intent = self.scenario.sales.prospecting.intent
         patience = self._patience.get(segment.name)
         deadline = now + patience() if patience is not None and not contacted else math.inf
-        lead = Lead(len(self.leads), source, channel, segment, now, intent, deadline)
-        self.leads.append(lead)
+        leads = self.leads
+        lead = Lead(len(leads), source, channel, segment, now, intent, deadline)
+        leads.append(lead)
         segment.pool -= 1
         segment.open_leads += 1
-        self.weekly_add("leads", now, 1)
+        week = int(now // self.week_hours)
+        self._leads_per_week[week if week < self.weeks else self.weeks - 1] += 1
         if contacted:
             lead.contacted = now
             lead.waited = 0.0
@@ -200,6 +203,21 @@ class Firm:
     def _snapshot(self, week: int) -> None:
         self.active_at_week_end[week] = sum(segment.active for segment in self.segments)
         self.insight_at_week_end[week] = self.insight.at(self.env.now)
+
+    def dismantle(self) -> None:
+        """Break the reference cycles of a finished replication.
+
+        Departments, SimPy processes and their pending events point at one
+        another; left alone, each replication's objects wait for Python's
+        slowest garbage collection, and memory grows with the number of
+        replications run between two collections. Clearing the hubs frees a
+        replication by reference counting the moment its tables are made.
+        """
+        hubs = [self.env, self.sales, self.service, self.customers, self.selling]
+        hubs += [self.sales_requests, self.service_requests, self.feedback, self.marketing]
+        for hub in hubs:
+            hub.__dict__.clear()
+        self.__dict__.clear()
 
     # -- collect ------------------------------------------------------------------
     def collect(self, keep: Collection[str]) -> dict[str, pd.DataFrame]:
@@ -381,7 +399,9 @@ def simulate(
     """Run one replication and return its tables."""
     firm = Firm(scenario, seed, replication)
     firm.run()
-    return firm.collect(keep)
+    tables = firm.collect(keep)
+    firm.dismantle()
+    return tables
 
 
 __all__ = ["SALES_WORK", "SERVICE_WORK", "TABLES", "Firm", "simulate"]

@@ -95,16 +95,18 @@ class SegmentState:
         # marketing: (channel name, rate) per channel reaching this segment; for a finite
         # segment the rate is a hazard per prospect, for an unlimited one leads per hour
         self.channels: list[tuple[str, float]] = []
+        self.marketing_hazard = 0.0  # the channels' rates added up
 
-    def marketing_hazard(self) -> float:
-        """Sum of the channels' pressure on this segment."""
-        return sum(rate for _, rate in self.channels)
+    def set_channels(self, channels: list[tuple[str, float]]) -> None:
+        """Marketing's pressure on this segment, channel by channel."""
+        self.channels = channels
+        self.marketing_hazard = sum(rate for _, rate in channels)
 
     def lead_rate(self) -> float:
         """Current total lead rate (per hour)."""
         if self.unlimited:
-            return self.spec.lead_rate + self.marketing_hazard()
-        return self.pool * (self.p + self.marketing_hazard() + self.q * self.active / self.size)
+            return self.spec.lead_rate + self.marketing_hazard
+        return self.pool * (self.p + self.marketing_hazard + self.q * self.active / self.size)
 
     def rate_bound(self) -> float:
         """A bound on the lead rate until marketing pressure next changes.
@@ -118,7 +120,7 @@ class SegmentState:
             return self.lead_rate()
         if self.pool <= 0:
             return 0.0
-        base = self.p + self.marketing_hazard()
+        base = self.p + self.marketing_hazard
         slope = self.q / self.size
         ceiling = self.active + self.open_leads + self.pool
         # f(x) = x * (base + slope * (ceiling - x))
@@ -138,27 +140,40 @@ def arrivals(firm: Firm, segment: SegmentState) -> Generator[simpy.Event, Any, N
     pick = streams.uniform(f"arrivals/{segment.name}/source")
     week_hours = firm.week_hours
     marketing = firm.marketing
+    new_lead = firm.new_lead
+    timeout = env.timeout
+    # an unlimited segment's rate is constant within a week: every candidate is a lead
+    exact = segment.unlimited
     while True:
         now = env.now
         marketing.apply_pressure(segment, now)
         boundary = (math.floor(now / week_hours) + 1) * week_hours
-        bound = segment.rate_bound()
+        bound = segment.rate_bound()  # valid until the boundary
         if bound <= 0:
             if not segment.unlimited and segment.pool <= 0:
                 return  # nobody left to inquire
-            yield env.timeout(boundary - now)
+            yield timeout(boundary - now)
             continue
-        candidate = now + gap() / bound
-        if candidate >= boundary:
-            # memorylessness: discard the candidate and start afresh at the boundary
-            yield env.timeout(boundary - now)
-            continue
-        yield env.timeout(candidate - now)
-        rate = segment.lead_rate()
-        if rate < bound and accept() * bound >= rate:
-            continue
-        source, channel = _pick_source(segment, pick() * rate)
-        firm.new_lead(segment, source, channel)
+        single_source = exact and not segment.channels
+        while True:
+            candidate = now + gap() / bound
+            if candidate >= boundary:
+                # memorylessness: discard the candidate and start afresh at the boundary
+                yield timeout(boundary - now)
+                break
+            yield timeout(candidate - now)
+            now = env.now
+            if exact:
+                rate = bound
+            else:
+                rate = segment.lead_rate()
+                if accept() * bound >= rate:
+                    continue
+            if single_source:
+                new_lead(segment, ORGANIC, "")
+            else:
+                source, channel = _pick_source(segment, pick() * rate)
+                new_lead(segment, source, channel)
 
 
 def _pick_source(segment: SegmentState, point: float) -> tuple[str, str]:

@@ -104,7 +104,7 @@ class MarketingDepartment:
                 leads_per_hour = spend_per_hour * share / (channel.cost_per_lead * cost_factor)
                 rate = leads_per_hour if segment.unlimited else leads_per_hour / segment.size
                 pressures.append((channel.name, rate))
-        segment.channels = pressures
+        segment.set_channels(pressures)
 
     def lead_intent(self, channel_intent: float, now: float) -> float:
         """A marketing lead's intent: better targeting moves it towards 1."""
