@@ -213,6 +213,11 @@ class Firm:
         replications run between two collections. Clearing the hubs frees a
         replication by reference counting the moment its tables are made.
         """
+        # a waiting process and the event it waits for point at each other
+        pending = [entry[-1] for entry in self.env._queue]  # SimPy's (time, priority, id, event)
+        pending += self.sales._idle + self.service._idle
+        for event in pending:
+            event.callbacks = None
         hubs = [self.env, self.sales, self.service, self.customers, self.selling]
         hubs += [self.sales_requests, self.service_requests, self.feedback, self.marketing]
         for hub in hubs:
