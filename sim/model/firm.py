@@ -217,7 +217,7 @@ class Firm:
         pending = [entry[-1] for entry in self.env._queue]  # SimPy's (time, priority, id, event)
         pending += self.sales._idle + self.service._idle
         for event in pending:
-            event.callbacks = None
+            event.callbacks = None  # type: ignore[assignment]  # as SimPy does once processed
         hubs = [self.env, self.sales, self.service, self.customers, self.selling]
         hubs += [self.sales_requests, self.service_requests, self.feedback, self.marketing]
         for hub in hubs:
