@@ -1,0 +1,96 @@
+"""Comparisons on common random numbers, with the real model (issue: paired statistics)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import sim
+from sim import stats
+from sim.cli import main
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+SHORT = {"clock.horizon": "26 w"}
+
+
+@pytest.fixture(scope="module")
+def paired_runs() -> pd.DataFrame:
+    parts = [
+        sim.run(sim.load_scenario(SCENARIOS / f"{name}.toml", SHORT), 8, seed=3, keep=())
+        for name in ("sales_only", "full_system")
+    ]
+    return pd.concat([part.summary for part in parts], ignore_index=True)
+
+
+def test_paired_interval_is_narrower_than_unpaired_on_common_random_numbers(paired_runs):
+    """Same seeds pair the replications; the difference's CI must be tighter than Welch's."""
+    by = {name: rows.sort_values("replication") for name, rows in paired_runs.groupby("scenario")}
+    narrower = 0
+    for figure in ("revenue", "profit", "customers_active"):
+        a = by["sales-only"][figure].to_numpy()
+        b = by["full-system"][figure].to_numpy()
+        paired = stats.paired_difference(a, b).difference
+        unpaired = stats.welch_difference(a, b)
+        assert paired.mean == pytest.approx(unpaired.mean)
+        narrower += paired.half_width < unpaired.half_width
+    assert narrower == 3
+
+
+def test_compare_table_matches_the_paired_statistics(paired_runs):
+    table = stats.compare_to_baseline(paired_runs, ["revenue"], "sales-only")
+    row = table[table["scenario"] == "full-system"].iloc[0]
+    by = {name: rows.sort_values("replication") for name, rows in paired_runs.groupby("scenario")}
+    expected = stats.paired_difference(
+        by["sales-only"]["revenue"].to_numpy(), by["full-system"]["revenue"].to_numpy()
+    )
+    assert row["diff"] == pytest.approx(expected.difference.mean)
+    assert row["diff_low"] == pytest.approx(expected.difference.low)
+
+
+def _compare(out: Path, precision: str, cap: str) -> int:
+    return main(
+        [
+            "compare",
+            str(SCENARIOS / "sales_only.toml"),
+            str(SCENARIOS / "full_system.toml"),
+            "--set",
+            'clock.horizon="13 w"',
+            "--reps",
+            "3",
+            "--precision",
+            precision,
+            "--max-reps",
+            cap,
+            "--out",
+            str(out),
+        ]
+    )
+
+
+def test_compare_precision_stops_once_the_revenue_difference_is_precise(tmp_path, capsys):
+    out = tmp_path / "cmp"
+    code = _compare(out, "0.1", "40")
+    _, err = capsys.readouterr()
+    assert code == 0, err
+    assert "within 10%" in err
+    summary = pd.read_parquet(out / "summary.parquet")
+    replications = summary["replication"].nunique()
+    assert 3 <= replications <= 40
+    comparison = pd.read_csv(out / "comparison.csv")
+    revenue = comparison["figure"] == "revenue"
+    row = comparison[revenue & (comparison["scenario"] == "full-system")]
+    half_width = (row["diff_high"] - row["diff_low"]).iloc[0] / 2
+    assert half_width <= 0.1 * abs(row["diff"].iloc[0])
+    assert f"after {replications} replications" in err
+    assert replications > 3  # three were not enough: it added some
+
+
+def test_compare_precision_says_when_the_cap_stops_it(tmp_path, capsys):
+    out = tmp_path / "cap"
+    code = _compare(out, "0.01", "6")
+    _, err = capsys.readouterr()
+    assert code == 0, err
+    assert "NOT reached" in err
+    assert pd.read_parquet(out / "summary.parquet")["replication"].nunique() == 6
