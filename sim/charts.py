@@ -597,20 +597,6 @@ def sales_time_use(summary: pd.DataFrame) -> Figure:
 # Comparison table charts
 # --------------------------------------------------------------------------
 
-_COMPARISON_COLUMNS: Final[tuple[str, ...]] = (
-    "figure",
-    "scenario",
-    "n",
-    "mean",
-    "ci_low",
-    "ci_high",
-    "diff",
-    "diff_low",
-    "diff_high",
-    "rel_change",
-    "share_better",
-)
-
 
 def _present_figures(comparison: pd.DataFrame, figures: Sequence[str]) -> list[str]:
     """Requested figures that the comparison table holds, in requested order."""

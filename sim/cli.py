@@ -32,7 +32,6 @@ MAIN_FIGURES = (
     "customers_active",
     "mean_wait_to_contact_h",
 )
-_PERCENT = ("wasted_sales_capacity", "conversion_rate")
 
 
 class UsageError(Exception):
@@ -42,29 +41,9 @@ class UsageError(Exception):
 # ---------------------------------------------------------------- formatting
 
 
-def _format_value(figure: str, value: float) -> str:
-    if pd.isna(value):
-        return "n/a"
-    if abs(value) < 1e-9:
-        value = 0.0  # float noise of a difference that is zero
-    if figure in _PERCENT or "share" in figure or figure.startswith("utilisation"):
-        return f"{100 * value:.1f}%"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:.3g}"
-
-
-def _format_interval(figure: str, mean: float, low: float, high: float) -> str:
-    if pd.isna(low) or pd.isna(high) or low == high:
-        return _format_value(figure, mean)
-    return (
-        f"{_format_value(figure, mean)} "
-        f"[{_format_value(figure, low)}, {_format_value(figure, high)}]"
-    )
-
-
 def summary_table(summary: pd.DataFrame, figures: Sequence[str]) -> pd.DataFrame:
     """Mean and 95% CI of each figure per scenario (rows: figures, columns: scenarios)."""
+    from sim.report import format_interval
     from sim.stats import mean_ci
 
     table: dict[str, dict[str, str]] = {}
@@ -76,7 +55,7 @@ def summary_table(summary: pd.DataFrame, figures: Sequence[str]) -> pd.DataFrame
                 column[figure] = "n/a"
                 continue
             interval = mean_ci(values.to_numpy())
-            column[figure] = _format_interval(figure, interval.mean, interval.low, interval.high)
+            column[figure] = format_interval(figure, interval.mean, interval.low, interval.high)
         table[str(scenario)] = column
     frame = pd.DataFrame(table)
     frame.index.name = "figure (mean [95% CI])"
@@ -85,14 +64,18 @@ def summary_table(summary: pd.DataFrame, figures: Sequence[str]) -> pd.DataFrame
 
 def comparison_table(comparison: pd.DataFrame, baseline: str) -> pd.DataFrame:
     """One row per figure: each scenario's mean [CI] and its paired difference to baseline."""
+    from sim.report import format_interval
+
     rows: dict[str, dict[str, str]] = {}
     for item in comparison.itertuples(index=False):
         row = rows.setdefault(str(item.figure), {})
-        row[str(item.scenario)] = _format_interval(
+        row[str(item.scenario)] = format_interval(
             str(item.figure), item.mean, item.ci_low, item.ci_high
         )
         if item.scenario != baseline:
-            diff = _format_interval(str(item.figure), item.diff, item.diff_low, item.diff_high)
+            diff = format_interval(
+                str(item.figure), item.diff, item.diff_low, item.diff_high, difference=True
+            )
             relative = "" if pd.isna(item.rel_change) else f" ({100 * item.rel_change:+.1f}%)"
             row[f"{item.scenario} - {baseline}"] = diff + relative
     frame = pd.DataFrame.from_dict(rows, orient="index")
