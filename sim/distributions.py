@@ -178,16 +178,22 @@ def _parse_empirical(spec: dict[str, Any], quantity: Quantity, week_hours: float
     return Dist("empirical", (("values", tuple(values)), ("weights", tuple(weights))))
 
 
-def _blocks(draw_block: Callable[[], np.ndarray]) -> Iterator[float]:
+def batched(draw_block: Callable[[], np.ndarray]) -> Iterator[Any]:
+    """Hand out a block's values one at a time as Python numbers, drawing the next when empty."""
     while True:
         yield from draw_block().tolist()
 
 
-def sampler(dist: Dist, rng: np.random.Generator, block: int = BLOCK) -> Callable[[], float]:
-    """A zero-argument callable returning the next draw of ``dist`` as a float."""
+def sampler(dist: Dist, rng: np.random.Generator | None, block: int = BLOCK) -> Callable[[], float]:
+    """A zero-argument callable returning the next draw of ``dist`` as a float.
+
+    A constant needs no generator (``rng`` may be None for ``fixed``).
+    """
     p = dict(dist.params)
     if dist.kind == "fixed":
         return itertools.repeat(float(p["value"])).__next__
+    if rng is None:
+        raise ValueError(f"a {dist.kind} distribution needs a random generator")
     draw: Callable[[], np.ndarray]
     if dist.kind == "exponential":
         mean = p["mean"]
@@ -229,9 +235,9 @@ def sampler(dist: Dist, rng: np.random.Generator, block: int = BLOCK) -> Callabl
         def draw() -> np.ndarray:
             return rng.choice(values, size=block, p=weights)
 
-    return _blocks(draw).__next__
+    return batched(draw).__next__
 
 
 def uniforms(rng: np.random.Generator, block: int = BLOCK) -> Callable[[], float]:
     """Batched U(0, 1) draws: the coin flips (win, qualify, complain, ...)."""
-    return _blocks(lambda: rng.random(block)).__next__
+    return batched(lambda: rng.random(block)).__next__

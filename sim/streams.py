@@ -49,7 +49,7 @@ class Streams:
     def sampler(self, name: str, dist: Dist) -> Callable[[], float]:
         """A batched sampler of ``dist`` on its own stream."""
         if dist.kind == "fixed":  # a constant needs no stream and must not claim one
-            return sampler(dist, np.random.default_rng(0))
+            return sampler(dist, None)
         return sampler(dist, self.generator(name))
 
     def uniform(self, name: str) -> Callable[[], float]:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from sim.distributions import Dist
-from sim.scenario import Segment
+from sim.scenario.schema import Segment
 
 if TYPE_CHECKING:
     from sim.model.firm import Firm

@@ -18,7 +18,7 @@ import math
 
 from sim.model.ledger import MARKETING_CATEGORIES, Ledger
 from sim.model.market import SegmentState
-from sim.scenario import Marketing as MarketingSpec
+from sim.scenario.schema import Marketing as MarketingSpec
 
 
 def insight_effect(insight: float) -> float:

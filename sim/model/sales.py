@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.distributions import BLOCK
+from sim.distributions import BLOCK, batched
 from sim.model.customers import Customer, Request
 from sim.model.market import COLD, Lead, SegmentState
 from sim.model.work import Job
-from sim.scenario import SpeedToLead
+from sim.scenario.schema import SpeedToLead
 
 if TYPE_CHECKING:
     from sim.model.firm import Firm
@@ -82,7 +82,7 @@ class SalesWork:
         if prospecting.enabled and department.staff > 0:
             rng = streams.generator("prospecting/hits")
             dials, hit_rate = prospecting.dials_per_block, prospecting.hit_rate
-            self._hits: Iterator[int] = _batched(lambda: rng.binomial(dials, hit_rate, BLOCK))
+            self._hits: Iterator[int] = batched(lambda: rng.binomial(dials, hit_rate, BLOCK))
             self._cold_segment = streams.uniform("prospecting/segment")
             department.fallback = self.prospect
 
@@ -184,8 +184,3 @@ class SalesWork:
     def take_expedite(self, request: Request) -> Job:
         """Chase production for one order."""
         return self._expedite_time(), self._expediting, None
-
-
-def _batched(draw: Callable[[], np.ndarray]) -> Iterator[int]:
-    while True:
-        yield from draw().tolist()
