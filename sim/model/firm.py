@@ -205,6 +205,10 @@ class Firm:
         self.active_at_week_end[week] = sum(segment.active for segment in self.segments)
         self.insight_at_week_end[week] = self.insight.at(self.env.now)
 
+    def collect(self, keep: Collection[str] = TABLES) -> dict[str, pd.DataFrame]:
+        """The finished replication's tables (see ``sim.model.records``)."""
+        return collect(self, keep)
+
     def dismantle(self) -> None:
         """Break the reference cycles of a finished replication.
 
@@ -232,7 +236,7 @@ def simulate(
     """Run one replication and return its tables."""
     firm = Firm(scenario, seed, replication)
     firm.run()
-    tables = collect(firm, keep)
+    tables = firm.collect(keep)
     firm.dismantle()
     return tables
 
