@@ -43,7 +43,7 @@ class UsageError(Exception):
 
 def summary_table(summary: pd.DataFrame, figures: Sequence[str]) -> pd.DataFrame:
     """Mean and 95% CI of each figure per scenario (rows: figures, columns: scenarios)."""
-    from sim.report import format_interval
+    from sim.figures import format_interval
     from sim.stats import mean_ci
 
     table: dict[str, dict[str, str]] = {}
@@ -64,7 +64,7 @@ def summary_table(summary: pd.DataFrame, figures: Sequence[str]) -> pd.DataFrame
 
 def comparison_table(comparison: pd.DataFrame, baseline: str) -> pd.DataFrame:
     """One row per figure: each scenario's mean [CI] and its paired difference to baseline."""
-    from sim.report import format_interval
+    from sim.figures import format_interval
 
     rows: dict[str, dict[str, str]] = {}
     for item in comparison.itertuples(index=False):
@@ -313,7 +313,7 @@ def _write_report(out: Path, results: Results, comparison: pd.DataFrame) -> tupl
 
 def cmd_warmup(args: argparse.Namespace) -> int:
     """Suggest a warm-up (MSER-5) and draw Welch's plot for each figure."""
-    from sim import charts, stats
+    from sim import charts, warmup
 
     args.figure = args.figure or ["revenue", "customers_active", "sales_share_selling"]
     scenarios = _load_all(args.scenarios, args.set)
@@ -333,10 +333,10 @@ def cmd_warmup(args: argparse.Namespace) -> int:
         raise UsageError(f"--figure {unknown[0]!r} is not a weekly column; allowed: {allowed}")
     rows = []
     for figure in args.figure:
-        weeks = stats.warmup_weeks(weekly, figure)
+        weeks = warmup.warmup_weeks(weekly, figure)
         smoothed = pd.concat(
             [
-                stats.welch_moving_average(weekly, figure, args.window, scenario=s.name).assign(
+                warmup.welch_moving_average(weekly, figure, args.window, scenario=s.name).assign(
                     scenario=s.name
                 )
                 for s in scenarios

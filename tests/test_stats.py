@@ -16,16 +16,14 @@ from sim.stats import (
     Interval,
     compare_to_baseline,
     mean_ci,
-    mser5,
     paired_difference,
     precision_of_differences,
     precision_of_means,
     replications_needed,
     sequential_replications,
-    warmup_weeks,
     welch_difference,
-    welch_moving_average,
 )
+from sim.warmup import mser5, warmup_weeks, welch_moving_average
 
 # ---------------------------------------------------------------------------
 # mean_ci

@@ -1,0 +1,175 @@
+"""Charts for flocksim output tables.
+
+Every public chart function takes pandas DataFrames whose columns follow
+``docs/tables.md`` (or the tidy comparison table made by
+``sim.stats.compare_to_baseline``) and returns a :class:`matplotlib.figure.Figure`.
+The package never touches pyplot or global matplotlib state: figures are built
+with the object-oriented API inside :func:`matplotlib.rc_context`, so they
+render on any backend (including headless ones) and leave the caller's
+``rcParams`` untouched.  Scenarios always appear in the order in which they
+first appear in the table.
+
+The charts live in submodules by subject (``time_use``, ``comparison``,
+``series``, ``leads``; the shared style in ``_style``) and are re-exported
+here, together with :func:`save_figure` and :func:`all_charts`, which builds
+every chart whose input is available.  The names, units and number formats of
+figures come from :mod:`sim.figures` and are re-exported for convenience.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pandas as pd
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+
+from sim.charts._style import (
+    _PNG_DPI,
+    _STYLE,
+    CHART_TITLES,
+    CI_LEVEL,
+    DEFAULT_FIGURES,
+    OKABE_ITO,
+    SALES_ACTIVITIES,
+    _styled,
+)
+from sim.charts.comparison import key_figures, paired_differences
+from sim.charts.leads import funnel_counts, lead_funnel, wait_to_contact
+from sim.charts.series import insight_over_time, weekly_mean_ci, weekly_series, welch_plot
+from sim.charts.time_use import sales_time_use
+from sim.figures import (
+    FIGURE_LABELS,
+    diff_unit,
+    figure_label,
+    figure_title,
+    figure_unit,
+    is_money,
+    is_share,
+    scenario_order,
+)
+
+__all__ = [
+    "CHART_TITLES",
+    "CI_LEVEL",
+    "DEFAULT_FIGURES",
+    "FIGURE_LABELS",
+    "OKABE_ITO",
+    "SALES_ACTIVITIES",
+    "all_charts",
+    "diff_unit",
+    "figure_label",
+    "figure_title",
+    "figure_unit",
+    "funnel_counts",
+    "insight_over_time",
+    "is_money",
+    "is_share",
+    "key_figures",
+    "lead_funnel",
+    "paired_differences",
+    "sales_time_use",
+    "save_figure",
+    "scenario_order",
+    "wait_to_contact",
+    "weekly_mean_ci",
+    "weekly_series",
+    "welch_plot",
+]
+
+logger = logging.getLogger(__name__)
+
+
+def save_figure(fig: Figure, directory: str | Path, name: str) -> list[Path]:
+    """Write a figure as ``name.png`` (150 dpi) and ``name.svg``.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure to save.
+    directory : str or pathlib.Path
+        Target directory; created if needed.
+    name : str
+        File stem, without extension or path separators.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The PNG path and the SVG path.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is empty or contains a path separator.
+    """
+    if not name or Path(name).name != name or name in {".", ".."}:
+        raise ValueError(f"invalid figure name: {name!r}")
+    target = Path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+    png = target / f"{name}.png"
+    svg = target / f"{name}.svg"
+    with rc_context(_STYLE):
+        fig.savefig(png, format="png", dpi=_PNG_DPI)
+        fig.savefig(svg, format="svg", metadata={"Date": None})
+    logger.debug("saved %s and %s", png, svg)
+    return [png, svg]
+
+
+def _usable(table: pd.DataFrame | None) -> bool:
+    """A table that exists and has rows."""
+    return table is not None and not table.empty
+
+
+@_styled
+def all_charts(
+    summary: pd.DataFrame | None,
+    weekly: pd.DataFrame | None,
+    leads: pd.DataFrame | None,
+    comparison: pd.DataFrame | None,
+) -> dict[str, Figure]:
+    """Build every chart whose input is available.
+
+    Parameters
+    ----------
+    summary, weekly, leads, comparison : pandas.DataFrame or None
+        The output tables; ``None`` or empty tables (e.g. leads not kept)
+        make the charts that need them be skipped.
+
+    Returns
+    -------
+    dict of str to matplotlib.figure.Figure
+        In this order, where available: ``sales_time_use``, ``key_figures``,
+        ``paired_differences``, ``weekly_revenue``,
+        ``weekly_customers_active``, ``lead_funnel``, ``wait_to_contact``,
+        ``insight_over_time``.
+    """
+    charts: dict[str, Figure] = {}
+    if (
+        summary is not None
+        and _usable(summary)
+        and all(c in summary.columns for c, _, _ in SALES_ACTIVITIES)
+    ):
+        charts["sales_time_use"] = sales_time_use(summary)
+    else:
+        logger.info("skipping sales_time_use: no summary table")
+    if comparison is not None and _usable(comparison):
+        available = set(comparison["figure"].astype(str))
+        figures = [f for f in DEFAULT_FIGURES if f in available]
+        if figures:
+            charts["key_figures"] = key_figures(comparison, figures)
+            charts["paired_differences"] = paired_differences(comparison, figures)
+        else:
+            logger.info("skipping comparison charts: none of %s present", DEFAULT_FIGURES)
+    if weekly is not None and _usable(weekly):
+        for figure in ("revenue", "customers_active"):
+            if figure in weekly.columns:
+                charts[f"weekly_{figure}"] = weekly_series(weekly, figure)
+    if leads is not None and _usable(leads):
+        charts["lead_funnel"] = lead_funnel(leads)
+        charts["wait_to_contact"] = wait_to_contact(leads)
+    else:
+        logger.info("skipping lead charts: no leads table")
+    if weekly is not None and _usable(weekly):
+        charts["insight_over_time"] = insight_over_time(weekly)
+    return charts
