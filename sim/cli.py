@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -125,24 +125,23 @@ def _out_dir(requested: str | None, kind: str) -> Path:
     return path
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+def _whole_number(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+
+    return parse
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
+_positive = _whole_number(1)
+_seed = _whole_number(0)
 
 
 def _precision(text: str) -> float:
@@ -356,6 +355,21 @@ def cmd_warmup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_reference(args: argparse.Namespace) -> int:
+    """Print the scenario key reference, or refresh it in a file."""
+    from sim.reference import START, reference, refresh
+
+    if args.write is None:
+        sys.stdout.write(reference() + "\n")
+        return EXIT_OK
+    path = Path(args.write)
+    if not path.is_file() or START not in path.read_text(encoding="utf-8"):
+        raise UsageError(f"--write {path}: no file with a '{START}' block to refresh")
+    changed = refresh(path)
+    print(f"{path}: reference {'updated' if changed else 'already current'}")
+    return EXIT_OK
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the HTML and Markdown report of a folder written by run or compare."""
     from sim import stats
@@ -451,6 +465,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--report", action="store_true", help="also write charts and an HTML/Markdown report"
     )
     compare.set_defaults(handler=cmd_compare)
+
+    reference = commands.add_parser(
+        "reference", help="print the scenario key reference (Markdown), or refresh a README"
+    )
+    reference.add_argument(
+        "--write", metavar="FILE", help="refresh the reference block in FILE (e.g. README.md)"
+    )
+    reference.set_defaults(handler=cmd_reference)
 
     warmup = commands.add_parser(
         "warmup", help="suggest weeks to discard (MSER-5) and draw Welch's plot"

@@ -1,14 +1,13 @@
 """The scenario file reference, generated from the schema so it cannot drift.
 
-``python -m sim.reference`` prints the Markdown tables the README carries
-between its ``<!-- reference:start -->`` and ``<!-- reference:end -->`` markers;
-``python -m sim.reference --write README.md`` refreshes them, and a test checks
-they agree.
+``flocksim reference`` prints the Markdown tables the README carries between its
+``<!-- reference:start -->`` and ``<!-- reference:end -->`` markers;
+``flocksim reference --write README.md`` refreshes them, and a test checks they
+agree.
 """
 
 from __future__ import annotations
 
-import argparse
 import typing
 from pathlib import Path
 from typing import Any
@@ -139,18 +138,3 @@ def refresh(readme: Path) -> bool:
     updated = f"{head}{START}\n{reference()}\n{END}{tail}"
     readme.write_text(updated)
     return updated != text
-
-
-def main() -> None:
-    """Print the reference, or refresh it in a README."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--write", type=Path, help="refresh the block in this file")
-    args = parser.parse_args()
-    if args.write:
-        refresh(args.write)
-    else:
-        print(reference())  # noqa: T201
-
-
-if __name__ == "__main__":
-    main()

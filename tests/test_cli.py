@@ -78,7 +78,7 @@ def assert_usage_error_in_process(result: tuple[int, str, str], *fragments: str)
 
 
 @pytest.mark.parametrize(
-    "command", [[], ["validate"], ["run"], ["compare"], ["report"], ["warmup"]]
+    "command", [[], ["validate"], ["run"], ["compare"], ["report"], ["warmup"], ["reference"]]
 )
 def test_help_of_every_command_exits_zero(command, tmp_path):
     process = flocksim(*command, "--help", cwd=tmp_path)
@@ -458,3 +458,34 @@ def test_warmup_with_an_unknown_figure_exits_2(tmp_path, capsys):
         str(tmp_path / "w"),
     )
     assert_usage_error_in_process(result, "--figure 'nope'", "customers_active")
+
+
+# ---------------------------------------------------------------- reference
+
+
+def test_reference_prints_every_section(capsys):
+    code, out, _ = cli(capsys, "reference")
+    assert code == 0
+    assert "`sales.staff`" in out
+    assert "`market.segments.N.patience`" in out
+
+
+def test_reference_refreshes_a_stale_block(tmp_path, capsys):
+    readme = tmp_path / "README.md"
+    readme.write_text("# x\n<!-- reference:start -->\nSTALE\n<!-- reference:end -->\ntail\n")
+    code, out, _ = cli(capsys, "reference", "--write", str(readme))
+    assert code == 0
+    assert "updated" in out
+    text = readme.read_text()
+    assert "STALE" not in text
+    assert "`clock.horizon`" in text
+    assert text.endswith("tail\n")
+    code, out, _ = cli(capsys, "reference", "--write", str(readme))
+    assert "already current" in out
+
+
+def test_reference_without_a_block_exits_2(tmp_path, capsys):
+    plain = tmp_path / "plain.md"
+    plain.write_text("nothing here\n")
+    result = cli(capsys, "reference", "--write", str(plain))
+    assert_usage_error_in_process(result, "plain.md", "reference:start")

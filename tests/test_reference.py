@@ -16,7 +16,7 @@ def _block() -> str:
 
 
 def test_readme_reference_is_current():
-    """If this fails: python -m sim.reference --write README.md"""
+    """If this fails: flocksim reference --write README.md"""
     assert _block() == reference().strip()
 
 

@@ -309,7 +309,21 @@ class Expediting(_Spec):
     repeat_orders: bool = Field(True, description="Repeat orders need chasing too.")
 
 
-class Sales(_Spec):
+class _CustomerWork(_Spec):
+    """Time a department spends on customers' requests (sales or service)."""
+
+    complaint: DurationDist = Field(
+        default_factory=lambda: Dist.fixed(1.0), description="Time per complaint handled."
+    )
+    reorder: DurationDist = Field(
+        default_factory=lambda: Dist.fixed(0.5), description="Time per repeat order booked."
+    )
+    onboarding: DurationDist = Field(
+        default_factory=lambda: Dist.fixed(0.0), description="Time per new customer set up."
+    )
+
+
+class Sales(_CustomerWork):
     """Close and collect: salespeople pulling prioritised work."""
 
     staff: Headcount = Field(description="Salespeople.")
@@ -331,15 +345,6 @@ class Sales(_Spec):
     handles_service: bool | Literal["auto"] = Field(
         "auto",
         description="Sales takes complaints, re-orders and onboarding ('auto': when no service).",
-    )
-    complaint: DurationDist = Field(
-        default_factory=lambda: Dist.fixed(1.0), description="Sales time per complaint."
-    )
-    reorder: DurationDist = Field(
-        default_factory=lambda: Dist.fixed(0.5), description="Sales time per repeat order."
-    )
-    onboarding: DurationDist = Field(
-        default_factory=lambda: Dist.fixed(0.0), description="Sales time per new customer."
     )
     complaint_satisfaction: Probability = Field(
         0.5, description="Chance a complaint sales handles leaves the customer satisfied."
@@ -377,22 +382,13 @@ class Feedback(_Spec):
     )
 
 
-class Service(_Spec):
+class Service(_CustomerWork):
     """Keep customers: complaints, re-orders, onboarding, and feedback to marketing."""
 
     staff: Headcount = Field(0, description="Service agents.")
     cost_per_head: Money = Field(0.0, description="Weekly cost of one agent.")
     priority: tuple[str, ...] = Field(
         SERVICE_WORK, description=f"Order in which work is taken: a permutation of {SERVICE_WORK}."
-    )
-    complaint: DurationDist = Field(
-        default_factory=lambda: Dist.fixed(1.0), description="Service time per complaint."
-    )
-    reorder: DurationDist = Field(
-        default_factory=lambda: Dist.fixed(0.5), description="Service time per repeat order."
-    )
-    onboarding: DurationDist = Field(
-        default_factory=lambda: Dist.fixed(0.0), description="Service time per new customer."
     )
     complaint_satisfaction: Probability = Field(
         0.85, description="Chance a complaint service handles leaves the customer satisfied."
