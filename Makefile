@@ -3,7 +3,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 ARGS ?=
 
 .PHONY: help venv run test test-fast lint format bench notebooks clean
@@ -17,36 +18,42 @@ help:
 	@echo "make bench      the performance benchmark (results/bench/)"
 	@echo "make notebooks  execute the notebooks into results/notebooks/ (outputs never committed)"
 
-$(STAMP): pyproject.toml
+# `make run` installs only what the simulator needs (quick on a fresh machine);
+# the test, lint and notebook targets add the development tools on top.
+$(RUN_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+$(DEV_STAMP): $(RUN_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	touch $(DEV_STAMP)
 
-venv: $(STAMP)
+venv: $(DEV_STAMP)
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/flocksim compare scenarios/sales_only.toml scenarios/full_system.toml --precision 0.05 --report $(ARGS)
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest $(ARGS)
 
-test-fast: $(STAMP)
+test-fast: $(DEV_STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest -m "not slow" $(ARGS)
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check sim tests benchmarks
 	$(BIN)/ruff format --check sim tests benchmarks
 	$(BIN)/mypy
 
-format: $(STAMP)
+format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix sim tests benchmarks
 	$(BIN)/ruff format sim tests benchmarks
 
-bench: $(STAMP)
+bench: $(RUN_STAMP)
 	$(BIN)/python benchmarks/bench.py $(ARGS)
 
-notebooks: $(STAMP)
+notebooks: $(DEV_STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m sim.notebooks notebooks --out results/notebooks
 
 clean:
