@@ -700,3 +700,16 @@ def test_welch_plot_draws_mean_smoothed_and_the_suggested_warmup():
     assert "discard 2 weeks" in all_texts(fig)
     assert "(%)" in ax.get_ylabel()
     assert legend_labels(fig) == ["a", "b"]
+
+
+def test_funnel_and_waits_leave_out_warmup_leads_as_the_summary_does():
+    leads = make_leads()
+    leads["in_warmup"] = False
+    warm = leads.copy()
+    warm["in_warmup"] = True
+    warm["wait_h"] = 99.0
+    both = pd.concat([leads, warm], ignore_index=True)
+    pd.testing.assert_frame_equal(charts.funnel_counts(both), charts.funnel_counts(leads))
+    fig = charts.wait_to_contact(both)
+    ecdf = {line.get_gid(): line for line in fig.axes[0].get_lines() if line.get_gid()}
+    assert 99.0 not in set(ecdf["ecdf:sales_only"].get_xdata())

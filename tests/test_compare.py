@@ -94,3 +94,17 @@ def test_compare_precision_says_when_the_cap_stops_it(tmp_path, capsys):
     assert code == 0, err
     assert "NOT reached" in err
     assert pd.read_parquet(out / "summary.parquet")["replication"].nunique() == 6
+
+
+def test_leads_table_marks_the_warmup_the_summary_leaves_out():
+    scenario = sim.load_scenario(
+        SCENARIOS / "sales_only.toml", {"clock.horizon": "12 w", "clock.warmup": "4 w"}
+    )
+    results = sim.run(scenario, 2, seed=1, keep=("leads",))
+    for replication, leads in results.leads.groupby("replication"):
+        row = results.summary[results.summary["replication"] == replication].iloc[0]
+        measured = leads[~leads["in_warmup"]]
+        assert leads["in_warmup"].any()
+        assert (leads.loc[leads["in_warmup"], "created_h"] < 4 * 40).all()
+        assert len(measured) == row["leads"]
+        assert (measured["outcome"] == "won").sum() == row["leads_won"]

@@ -41,7 +41,15 @@ from sim.charts._style import (
     _value_formatter,
     _wrap,
 )
-from sim.figures import diff_unit, figure_title, figure_unit, is_share, scenario_order
+from sim.figures import (
+    diff_unit,
+    figure_title,
+    figure_unit,
+    format_percent,
+    format_value,
+    is_share,
+    scenario_order,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -128,16 +136,8 @@ def _errorbar(
 
 
 def _short_number(name: str, value: float, signed: bool = False) -> str:
-    """Compact display of a (scaled) value for a chart label."""
-    if not math.isfinite(value):
-        return "n/a"
-    sign = "+" if signed else ""
-    if is_share(name):
-        text = f"{value:{sign}.1f}{' pp' if signed else '%'}"
-    else:
-        magnitude = abs(value)
-        decimals = 0 if magnitude >= 100 else 1 if magnitude >= 1 else 2
-        text = f"{value:{sign},.{decimals}f}"
+    """A chart label for a (scaled) value, formatted exactly as the tables format it."""
+    text = format_value(name, value / _scale(name), difference=signed)
     return text.replace("-", "\N{MINUS SIGN}")
 
 
@@ -290,7 +290,9 @@ def paired_differences(
             if has_rel and not is_share(name):
                 rel = float(rows["rel_change"].iloc[i])
                 if math.isfinite(rel):
-                    rel_text = f"({rel:+.0%})".replace("-", "\N{MINUS SIGN}")
+                    rel_text = f"({format_percent(rel, signed=True)})".replace(
+                        "-", "\N{MINUS SIGN}"
+                    )
                     text += f" {rel_text}" if beside else f"\n{rel_text}"
             if beside:
                 ax.annotate(

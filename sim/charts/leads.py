@@ -46,13 +46,21 @@ _LOSS_REASONS: Final[tuple[tuple[str, str], ...]] = (
 )
 
 
+def _measured(leads: pd.DataFrame) -> pd.DataFrame:
+    """Leads created after the warm-up, as the summary counts them."""
+    if "in_warmup" in leads.columns:
+        return leads[~leads["in_warmup"].astype(bool)]
+    return leads
+
+
 def funnel_counts(leads: pd.DataFrame) -> pd.DataFrame:
     """Mean number of leads per replication at each funnel stage and loss reason.
 
     Parameters
     ----------
     leads : pandas.DataFrame
-        The ``leads`` table.
+        The ``leads`` table; leads created during the warm-up (``in_warmup``)
+        are left out, as in the summary.
 
     Returns
     -------
@@ -67,6 +75,8 @@ def funnel_counts(leads: pd.DataFrame) -> pd.DataFrame:
         ["scenario", "replication", "contacted_h", "qualified", "outcome", "lost_reason"],
         "leads",
     )
+    order = scenario_order(leads)
+    leads = _measured(leads)
     outcome = leads["outcome"].astype(str)
     reason = leads["lost_reason"].fillna("").astype(str)
     lost = outcome == "lost"
@@ -89,7 +99,7 @@ def funnel_counts(leads: pd.DataFrame) -> pd.DataFrame:
     grouped = per_rep.groupby(level="scenario", sort=False)
     out = grouped.mean()
     out["replications"] = grouped.size()
-    return out.reindex(scenario_order(flags))
+    return out.reindex(order).fillna(0.0)  # a scenario with no measured lead shows zeros
 
 
 def _grouped_bars(
@@ -181,7 +191,8 @@ def wait_to_contact(leads: pd.DataFrame) -> Figure:
     """
     _require(leads, ["scenario", "contacted_h", "wait_h"], "leads")
     title = CHART_TITLES["wait_to_contact"]
-    contacted = leads[leads["contacted_h"].notna() & leads["wait_h"].notna()]
+    measured = _measured(leads)
+    contacted = measured[measured["contacted_h"].notna() & measured["wait_h"].notna()]
     if "source" in contacted.columns:
         contacted = contacted[contacted["source"] != "cold"]
     if contacted.empty:

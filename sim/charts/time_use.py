@@ -25,7 +25,7 @@ from sim.charts._style import (
     _text_colour_on,
     _wrap,
 )
-from sim.figures import scenario_order
+from sim.figures import format_percent, scenario_order
 
 _MIN_SEGMENT_LABEL: Final = 3.0  # % of hours; narrower segments stay unlabelled
 
@@ -89,7 +89,7 @@ def sales_time_use(summary: pd.DataFrame) -> Figure:
                 ax.text(
                     x0 + width / 2,
                     yi,
-                    f"{width:.0f}%",
+                    format_percent(width / 100),
                     ha="center",
                     va="center",
                     fontsize=16 if width >= 6 else 13,

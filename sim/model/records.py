@@ -60,6 +60,9 @@ def _lead_columns(firm: Firm) -> dict[str, np.ndarray]:
         "value": np.fromiter((lead.value for lead in leads), float, len(leads)),
         "intent": np.fromiter((lead.intent for lead in leads), float, len(leads)),
         "wait_h": np.fromiter((lead.waited for lead in leads), float, len(leads)),
+        "in_warmup": np.fromiter(
+            (lead.created < firm.first_week * firm.week_hours for lead in leads), bool, len(leads)
+        ),
     }
 
 
@@ -97,7 +100,7 @@ def _summary(firm: Firm, leads: dict[str, np.ndarray]) -> dict[str, Any]:
         row[f"sales_share_{category}"] = sales_hours[category] / paid if paid else math.nan
     row["sales_hours_paid"] = paid
 
-    measured = leads["created_h"] >= measured_from
+    measured = ~leads["in_warmup"]
     outcome = leads["outcome"][measured]
     source = leads["source"][measured]
     contacted = ~np.isnan(leads["contacted_h"][measured])
