@@ -17,8 +17,7 @@ import simpy
 
 from sim.model.customers import Customers
 from sim.model.ledger import MARKETING_CATEGORIES, SALES_CATEGORIES, SERVICE_CATEGORIES, Ledger
-from sim.model.market import MARKETING, ORGANIC, REFERRAL, Lead, SegmentState
-from sim.model.market import arrivals as segment_arrivals
+from sim.model.market import MARKETING, ORGANIC, REFERRAL, Lead, SegmentState, arrival_processes
 from sim.model.marketing import InsightLevel, MarketingDepartment
 from sim.model.records import collect
 from sim.model.sales import SalesWork
@@ -186,7 +185,8 @@ class Firm:
         self.sales.start()
         self.service.start()
         for segment in self.segments:
-            env.process(segment_arrivals(self, segment))
+            for process in arrival_processes(self, segment):
+                env.process(process)
         if self.feedback_active:
             env.process(self.feedback.reviews())
         env.process(self._week_ends())

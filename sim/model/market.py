@@ -1,13 +1,16 @@
 """Demand: the birds. Bass diffusion per segment, sampled exactly by thinning.
 
 MODEL.md, "Demand": a not-yet-customer of a segment becomes an inquiry (a
-lead) with hazard ``p_organic + p_marketing(t) + q * A(t) / N``. The segment's
-total lead rate is that hazard times the prospects left in its pool, which is
-piecewise constant between events. Arrivals are sampled exactly with
+lead) with hazard ``p_organic + p_marketing(t) + q * A(t) / N``. Each term is
+its own Poisson process with its own random streams (organic, referral, one per
+marketing channel), so that adding marketing to a firm leaves its organic
+inquiries where they were (common random numbers). Each is sampled exactly with
 Lewis-Shedler thinning: candidates come at a rate that bounds the true rate
-until the next week boundary (where marketing pressure may change), and each
-is kept with probability true rate / bound. A segment of ``size =
-"unlimited"`` is a plain Poisson source at its fixed lead rate plus marketing.
+until the next week boundary (where marketing pressure may change), and each is
+kept with probability true rate / bound. The organic bound is ``N * p``, the
+same in every scenario of the segment, so its candidates are too. A segment of
+``size = "unlimited"`` is a plain Poisson source at its fixed lead rate plus
+marketing.
 
 A prospect makes one inquiry: a lead that is lost or abandoned bought
 elsewhere and leaves the pool (documented in the README).
@@ -15,8 +18,9 @@ elsewhere and leaves the pool (documented in the README).
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
 import simpy
@@ -92,69 +96,104 @@ class SegmentState:
         self.open_leads = 0  # leads still in the pipeline (they may still become customers)
         self.p = spec.p_organic
         self.q = spec.q
-        # marketing: (channel name, rate) per channel reaching this segment; for a finite
-        # segment the rate is a hazard per prospect, for an unlimited one leads per hour
-        self.channels: list[tuple[str, float]] = []
-        self.marketing_hazard = 0.0  # the channels' rates added up
+        # marketing pressure per channel reaching this segment: for a finite segment a
+        # hazard per prospect, for an unlimited one leads per hour (set weekly)
+        self.channel_rates: dict[str, float] = {}
 
-    def set_channels(self, channels: list[tuple[str, float]]) -> None:
-        """Marketing's pressure on this segment, channel by channel."""
-        self.channels = channels
-        self.marketing_hazard = sum(rate for _, rate in channels)
+    def organic_bound(self) -> float:
+        """Candidate rate of organic inquiries: ``N * p`` bounds ``pool * p`` for ever."""
+        return self.spec.lead_rate if self.unlimited else self.size * self.p
 
-    def lead_rate(self) -> float:
-        """Current total lead rate (per hour)."""
-        if self.unlimited:
-            return self.spec.lead_rate + self.marketing_hazard
-        return self.pool * (self.p + self.marketing_hazard + self.q * self.active / self.size)
+    def organic_rate(self) -> float:
+        """Current organic lead rate (per hour)."""
+        return self.spec.lead_rate if self.unlimited else self.pool * self.p
 
-    def rate_bound(self) -> float:
-        """A bound on the lead rate until marketing pressure next changes.
+    def referral_bound(self) -> float:
+        """A bound on the word-of-mouth rate ``q * A / N * pool`` until the next boundary.
 
-        The pool only shrinks, and customers can only come from leads already
-        open or still to come from the pool, so with x prospects left
-        ``A <= A_now + open + (pool_now - x)``; the rate is then at most the
-        maximum over x in [0, pool] of a concave quadratic.
+        Customers come only from leads already open or still to come from the
+        pool, so with x prospects left ``A <= A_now + open + (pool_now - x)``;
+        the rate is then at most the maximum over x in [0, pool] of a concave
+        quadratic.
         """
-        if self.unlimited:
-            return self.lead_rate()
         if self.pool <= 0:
             return 0.0
-        base = self.p + self.marketing_hazard
-        slope = self.q / self.size
         ceiling = self.active + self.open_leads + self.pool
-        # f(x) = x * (base + slope * (ceiling - x))
-        if slope == 0:
-            return self.pool * base
-        vertex = (base / slope + ceiling) / 2.0
-        x = min(self.pool, vertex)
-        return x * (base + slope * (ceiling - x))
+        x = min(self.pool, ceiling / 2.0)
+        return self.q / self.size * x * (ceiling - x)
+
+    def referral_rate(self) -> float:
+        """Current word-of-mouth lead rate (per hour)."""
+        return self.q * self.active / self.size * self.pool
+
+    def channel_rate(self, channel: str) -> float:
+        """Current lead rate from one marketing channel (per hour)."""
+        rate = self.channel_rates.get(channel, 0.0)
+        return rate if self.unlimited else rate * self.pool
 
 
-def arrivals(firm: Firm, segment: SegmentState) -> Generator[simpy.Event, Any, None]:
-    """The inquiry process of one segment (exact non-homogeneous Poisson arrivals)."""
+def arrival_processes(firm: Firm, segment: SegmentState) -> list[Generator[Any, Any, None]]:
+    """One inquiry process per source of demand that can ever be non-zero."""
+    processes = []
+    if segment.organic_bound() > 0:
+        processes.append(
+            _arrivals(
+                firm,
+                segment,
+                ORGANIC,
+                "",
+                segment.organic_bound,
+                segment.organic_rate,
+                exact=segment.unlimited,
+            )
+        )
+    if not segment.unlimited and segment.q > 0:
+        processes.append(
+            _arrivals(
+                firm, segment, REFERRAL, "", segment.referral_bound, segment.referral_rate, False
+            )
+        )
+    for channel in firm.marketing.channels_reaching(segment):
+        rate = functools.partial(segment.channel_rate, channel)
+        # within a week a channel's pressure is fixed and the pool only shrinks
+        processes.append(
+            _arrivals(firm, segment, MARKETING, channel, rate, rate, exact=segment.unlimited)
+        )
+    return processes
+
+
+def _arrivals(
+    firm: Firm,
+    segment: SegmentState,
+    source: str,
+    channel: str,
+    bound_of: Callable[[], float],
+    rate_of: Callable[[], float],
+    exact: bool,
+) -> Generator[simpy.Event, Any, None]:
+    """Exact (non-homogeneous) Poisson inquiries of one source, by thinning.
+
+    ``bound_of`` is evaluated at the start of each week and must bound
+    ``rate_of`` until the week ends; ``exact`` says the two are equal.
+    """
     env = firm.env
-    streams = firm.streams
-    gap = streams.sampler(f"arrivals/{segment.name}/gap", Dist("exponential", (("mean", 1.0),)))
-    accept = streams.uniform(f"arrivals/{segment.name}/accept")
-    pick = streams.uniform(f"arrivals/{segment.name}/source")
+    name = f"arrivals/{segment.name}/{channel or source}"
+    gap = firm.streams.sampler(f"{name}/gap", Dist("exponential", (("mean", 1.0),)))
+    accept = firm.streams.uniform(f"{name}/accept")
     week_hours = firm.week_hours
     marketing = firm.marketing
     new_lead = firm.new_lead
     timeout = env.timeout
-    # an unlimited segment's rate is constant within a week: every candidate is a lead
-    exact = segment.unlimited
     while True:
+        if not segment.unlimited and segment.pool <= 0:
+            return  # nobody left to inquire
         now = env.now
         marketing.apply_pressure(segment, now)
         boundary = (math.floor(now / week_hours) + 1) * week_hours
-        bound = segment.rate_bound()  # valid until the boundary
+        bound = bound_of()
         if bound <= 0:
-            if not segment.unlimited and segment.pool <= 0:
-                return  # nobody left to inquire
             yield timeout(boundary - now)
             continue
-        single_source = exact and not segment.channels
         while True:
             candidate = now + gap() / bound
             if candidate >= boundary:
@@ -163,36 +202,5 @@ def arrivals(firm: Firm, segment: SegmentState) -> Generator[simpy.Event, Any, N
                 break
             yield timeout(candidate - now)
             now = env.now
-            if exact:
-                rate = bound
-            else:
-                rate = segment.lead_rate()
-                if accept() * bound >= rate:
-                    continue
-            if single_source:
-                new_lead(segment, ORGANIC, "")
-            else:
-                source, channel = _pick_source(segment, pick() * rate)
+            if exact or accept() * bound < rate_of():
                 new_lead(segment, source, channel)
-
-
-def _pick_source(segment: SegmentState, point: float) -> tuple[str, str]:
-    """Attribute an inquiry to the component of the hazard it came from."""
-    if segment.unlimited:
-        point -= segment.spec.lead_rate
-        if point < 0:
-            return ORGANIC, ""
-        for name, rate in segment.channels:
-            point -= rate
-            if point < 0:
-                return MARKETING, name
-        return ORGANIC, ""
-    pool = segment.pool
-    point -= pool * segment.p
-    if point < 0:
-        return ORGANIC, ""
-    for name, rate in segment.channels:
-        point -= pool * rate
-        if point < 0:
-            return MARKETING, name
-    return REFERRAL, ""

@@ -104,7 +104,15 @@ class MarketingDepartment:
                 leads_per_hour = spend_per_hour * share / (channel.cost_per_lead * cost_factor)
                 rate = leads_per_hour if segment.unlimited else leads_per_hour / segment.size
                 pressures.append((channel.name, rate))
-        segment.set_channels(pressures)
+        segment.channel_rates = dict(pressures)
+
+    def channels_reaching(self, segment: SegmentState) -> list[str]:
+        """Names of the channels that reach a segment."""
+        return [
+            channel.name
+            for channel, reach in zip(self.spec.channels, self._reach, strict=True)
+            if any(reached is segment for reached, _ in reach)
+        ]
 
     def lead_intent(self, channel_intent: float, now: float) -> float:
         """A marketing lead's intent: better targeting moves it towards 1."""
