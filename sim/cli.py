@@ -198,6 +198,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     scenarios = _load_all(args.scenarios, args.set)
     if len(scenarios) < 2:
         raise UsageError("compare needs at least two scenarios")
+    if args.precision is not None and args.reps < 2:
+        raise UsageError("--precision needs a first batch of at least 2 replications (--reps)")
+    if args.precision is not None and args.max_reps < args.reps:
+        raise UsageError(f"--max-reps {args.max_reps} is below --reps {args.reps}")
     names = [scenario.name for scenario in scenarios]
     baseline = _baseline(args.baseline, scenarios)
     out = _out_dir(args.out, "compare")
@@ -241,11 +245,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
         stop_note = f"{replications} replications"
     per_scenario = [Results.combine(collected[name]) for name in names]
     results = Results.combine(per_scenario)
-    manifest = build_manifest(scenarios, seed=args.seed, replications=replications)
+    manifest = build_manifest(
+        scenarios, seed=args.seed, replications=replications, workers=args.workers
+    )
     results = Results(**{**results.tables(), "manifest": manifest})
-    figures = [f for f in COMPARE_FIGURES if f in results.summary.columns]
-    comparison = stats.compare_to_baseline(results.summary, figures, baseline)
-    results.save(out)
+    results.save(out)  # the runs are kept whatever happens next
+    comparison = stats.compare_to_baseline(results.summary, _comparable(results.summary), baseline)
     comparison.to_parquet(out / "comparison.parquet", index=False)
     comparison.to_csv(out / "comparison.csv", index=False)
     sys.stdout.write(_emit(comparison_table(comparison, baseline), args.format))
@@ -278,6 +283,17 @@ COMPARE_FIGURES = (
     "mean_complaint_resolution_h",
     "insight_end",
 )
+
+
+def _comparable(summary: pd.DataFrame) -> list[str]:
+    """The compared figures that every scenario has a value for (none has complaints: no
+    resolution time to compare)."""
+    return [
+        figure
+        for figure in COMPARE_FIGURES
+        if figure in summary.columns
+        and summary.groupby("scenario", sort=False)[figure].count().min() > 0
+    ]
 
 
 def _baseline(requested: str | None, scenarios: Sequence[Scenario]) -> str:
@@ -377,7 +393,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     directory = Path(args.directory)
     try:
         results = Results.load(directory)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, ValueError) as exc:
         raise UsageError(str(exc)) from None
     names = results.scenarios
     baseline = args.baseline or (names[0] if names else None)
@@ -387,8 +403,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     if comparison_path.is_file() and args.baseline is None:
         comparison = pd.read_parquet(comparison_path)
     else:
-        figures = [f for f in COMPARE_FIGURES if f in results.summary.columns]
-        comparison = stats.compare_to_baseline(results.summary, figures, baseline)
+        comparison = stats.compare_to_baseline(
+            results.summary, _comparable(results.summary), baseline
+        )
     html, markdown = _write_report(directory, results, comparison)
     print(f"report: {html} (and {markdown.name})")
     return EXIT_OK
@@ -507,9 +524,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return int(args.handler(args))
-    except ScenarioError as exc:
-        print(f"flocksim: error: {exc}", file=sys.stderr)
-    except UsageError as exc:
+    except (ScenarioError, UsageError) as exc:
         print(f"flocksim: error: {exc}", file=sys.stderr)
     except KeyboardInterrupt:
         print("flocksim: interrupted", file=sys.stderr)

@@ -60,7 +60,9 @@ def _literals(annotation: Any) -> list[Any]:
     return found
 
 
-def _hours(value: float) -> str:
+def _hours(value: float | str) -> str:
+    if isinstance(value, str):
+        return value  # a default written with its unit, e.g. "1 w"
     if value and value % 40 == 0:
         return f"{value / 40:g} w"
     if value and value < 1:

@@ -94,7 +94,10 @@ class Results:
         manifest_path = directory / MANIFEST
         if not manifest_path.is_file():
             raise FileNotFoundError(f"{directory}: no {MANIFEST}; not a flocksim results folder")
-        manifest = json.loads(manifest_path.read_text())
+        try:
+            manifest = json.loads(manifest_path.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ValueError(f"{manifest_path}: not a readable manifest ({exc})") from None
         frames = {
             name: pd.read_parquet(directory / f"{name}.parquet")
             for name in manifest.get("tables", [])

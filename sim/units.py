@@ -8,6 +8,7 @@ A working day is ``week_hours / 5`` hours, a year is 52 working weeks.
 
 from __future__ import annotations
 
+import math
 import re
 
 DEFAULT_WEEK_HOURS = 40.0
@@ -15,7 +16,6 @@ WEEKS_PER_YEAR = 52.0
 
 DURATION_UNITS = ("min", "h", "d", "w", "y")
 _ALIASES = {
-    "m": "min",
     "min": "min",
     "mins": "min",
     "minute": "min",
@@ -82,8 +82,8 @@ def parse_duration(value: object, week_hours: float = DEFAULT_WEEK_HOURS) -> flo
             f"'2 h', '3 d', '1 w' (units: {', '.join(DURATION_UNITS)})"
         )
     amount = float(match.group(1))
-    if amount < 0:
-        raise UnitError(f"a duration cannot be negative, got {value!r}")
+    if amount < 0 or not math.isfinite(amount):
+        raise UnitError(f"a duration must be finite and not negative, got {value!r}")
     return amount * hours_per_unit(match.group(2), week_hours)
 
 
@@ -95,8 +95,8 @@ def parse_rate(value: object, week_hours: float = DEFAULT_WEEK_HOURS) -> float:
     if isinstance(value, bool):
         raise UnitError(f"expected a rate such as '12 / w', got {value!r}")
     if isinstance(value, int | float):
-        if value < 0:
-            raise UnitError(f"a rate cannot be negative, got {value!r}")
+        if value < 0 or not math.isfinite(value):
+            raise UnitError(f"a rate must be finite and not negative, got {value!r}")
         return float(value) / week_hours
     if not isinstance(value, str):
         raise UnitError(f"expected a rate such as '12 / w', got {value!r}")
@@ -107,6 +107,6 @@ def parse_rate(value: object, week_hours: float = DEFAULT_WEEK_HOURS) -> float:
             f"'0.38 / y', '3 / d' (a bare number is per week)"
         )
     amount = float(match.group(1))
-    if amount < 0:
-        raise UnitError(f"a rate cannot be negative, got {value!r}")
+    if amount < 0 or not math.isfinite(amount):
+        raise UnitError(f"a rate must be finite and not negative, got {value!r}")
     return amount / hours_per_unit(match.group(2), week_hours)

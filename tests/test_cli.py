@@ -489,3 +489,40 @@ def test_reference_without_a_block_exits_2(tmp_path, capsys):
     plain.write_text("nothing here\n")
     result = cli(capsys, "reference", "--write", str(plain))
     assert_usage_error_in_process(result, "plain.md", "reference:start")
+
+
+# ---------------------------------------------------------------- review findings
+
+
+def test_compare_scenarios_without_complaints_does_not_crash(tmp_path, capsys):
+    """A figure no replication has (no complaints: no resolution time) is left out."""
+    out = tmp_path / "mmc"
+    code, stdout, err = cli(
+        capsys,
+        "compare",
+        str(ROOT / "scenarios" / "validation" / "mmc.toml"),
+        str(ROOT / "scenarios" / "validation" / "mmc_patience.toml"),
+        *["--set", 'clock.horizon="2 w"', "--reps", "2", "--out", str(out)],
+    )
+    assert code == 0, err
+    assert "mean_wait_to_contact_h" in stdout
+    assert "mean_complaint_resolution_h" not in stdout
+    assert (out / "summary.parquet").is_file()
+
+
+@pytest.mark.parametrize(
+    ("options", "fragment"),
+    [
+        (["--precision", "0.05", "--reps", "1"], "at least 2 replications"),
+        (["--precision", "0.05", "--reps", "5", "--max-reps", "3"], "--max-reps 3"),
+    ],
+)
+def test_compare_precision_options_are_checked(tmp_path, capsys, options, fragment):
+    result = cli(capsys, "compare", SALES_ONLY, FULL_SYSTEM, *options, "--out", str(tmp_path))
+    assert_usage_error_in_process(result, fragment)
+
+
+def test_report_on_a_corrupt_manifest_exits_2(tmp_path, capsys):
+    (tmp_path / "manifest.json").write_text("{not json")
+    result = cli(capsys, "report", str(tmp_path))
+    assert_usage_error_in_process(result, "manifest.json", "not a readable manifest")

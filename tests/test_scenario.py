@@ -416,7 +416,17 @@ def test_extends_merges_tables_and_replaces_lists():
     # the list of segments is replaced, not appended to
     assert [segment.name for segment in scenario.market.segments] == ["retail"]
     assert "extends" not in scenario.raw
-    assert scenario.extends is None
+
+
+def test_extends_is_read_only_from_files():
+    """A settings dict or an override cannot extend: it would be silently ignored."""
+    raw = load_scenario(DATA / "extends" / "sub" / "child.toml").raw
+    with pytest.raises(ScenarioError) as info:
+        scenario_from_dict({**raw, "extends": "other.toml"})
+    assert "extends" in str(info.value)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(DATA / "extends" / "sub" / "child.toml", {"extends": "other.toml"})
+    assert "only a scenario file can extend" in str(info.value)
 
 
 def test_extends_resolves_relative_to_the_file_not_the_working_directory(tmp_path, monkeypatch):
@@ -692,3 +702,36 @@ def test_every_shipped_scenario_validates(path):
 def test_shipped_scenario_names_are_unique():
     names = [load_scenario(path).name for path in SCENARIO_FILES]
     assert len(names) == len(set(names))
+
+
+def test_left_out_tables_read_durations_with_the_scenarios_week():
+    """Defaults written in weeks or days follow clock.week_hours, like written values."""
+    scenario = scenario_from_dict(
+        {**load_scenario(DATA / "minimal.toml").raw, "clock": {"week_hours": 20}}
+    )
+    assert scenario.retention.unresolved_after == 20.0  # "1 w"
+    assert scenario.retention.satisfied[1][0] == 4.0  # "1 d"
+    assert scenario.service.feedback.review_period == 80.0  # "4 w"
+    assert scenario.clock.horizon == 104 * 20.0
+
+
+@pytest.mark.parametrize(
+    ("override", "fragment"),
+    [
+        ({"market.segments.0.size": True}, "expected a number"),
+        ({"marketing.capacity_per_head": 0}, "greater than 0"),
+        ({"sales.first_contact": {"dist": "exponential", "mean": "1e400 h"}}, "finite"),
+        ({"sales.first_contact": "3 m"}, "unknown unit"),
+    ],
+)
+def test_more_bad_values_are_rejected(override, fragment):
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(DATA / "minimal.toml", override)
+    assert fragment in str(info.value)
+
+
+def test_channel_names_must_be_unique():
+    path = Path(__file__).resolve().parents[1] / "scenarios" / "full_system.toml"
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path, {"marketing.channels.1.name": "search"})
+    assert "repeated: search" in str(info.value)

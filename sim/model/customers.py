@@ -105,7 +105,10 @@ class Customers:
                 )
         self._problem = streams.uniform("customers/problem")
         self._complain = streams.uniform("customers/complain")
-        self._loyal = streams.uniform("customers/loyalty")
+        # one stream per decision, so routing complaints differently cannot reorder the others
+        self._loyal_silent = streams.uniform("customers/loyalty/silent")
+        self._loyal_handled = streams.uniform("customers/loyalty/handled")
+        self._loyal_unanswered = streams.uniform("customers/loyalty/unanswered")
         self.route: Department | None = None  # who handles customers' requests
         retention = firm.scenario.retention
         self._silent_loyal = retention.silent
@@ -187,7 +190,7 @@ class Customers:
                 self._schedule(self.unresolved_after, customer, self._on_unanswered)
             else:
                 self.route.submit("complaint", request)
-        elif self._loyal() >= self._silent_loyal:
+        elif self._loyal_silent() >= self._silent_loyal:
             self.churn(customer)
 
     # -- problems and churn -------------------------------------------------------
@@ -205,12 +208,12 @@ class Customers:
                 if resolution >= after:
                     loyal = share
         customer = request.customer
-        if customer is not None and customer.active and self._loyal() >= loyal:
+        if customer is not None and customer.active and self._loyal_handled() >= loyal:
             self.churn(customer)
 
     def _on_unanswered(self, event: simpy.Event) -> None:
         customer = typing.cast(Customer, event.value)
-        if customer.active and self._loyal() >= self._unsatisfied_loyal:
+        if customer.active and self._loyal_unanswered() >= self._unsatisfied_loyal:
             self.churn(customer)
 
     def _on_base_churn(self, event: simpy.Event) -> None:

@@ -47,8 +47,9 @@ class Firm:
         self.env = simpy.Environment()
         clock = scenario.clock
         self.week_hours = clock.week_hours
-        self.horizon = clock.horizon
-        self.weeks = max(1, math.ceil(clock.horizon / clock.week_hours - 1e-9))
+        # whole weeks (validated); snap away float noise such as 50 d of 44-hour weeks
+        self.weeks = max(1, round(clock.horizon / clock.week_hours))
+        self.horizon = self.weeks * clock.week_hours
         self.first_week = int(round(clock.warmup / clock.week_hours))
         self.streams = Streams(seed, replication)
         self.counts = {name: [0.0] * self.weeks for name in _WEEKLY_COUNTS}

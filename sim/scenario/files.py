@@ -53,6 +53,8 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
     path = Path(path)
     raw = _read_with_extends(path, seen=())
     raw.pop("extends", None)
+    if "extends" in (overrides or {}):
+        raise ScenarioError(str(path), [("extends", "only a scenario file can extend another")])
     for key, value in (overrides or {}).items():
         set_path(raw, key, value, str(path))
     return scenario_from_dict(raw, source=str(path))

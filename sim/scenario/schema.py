@@ -13,6 +13,7 @@ import difflib
 import hashlib
 import itertools
 import json
+import typing
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
@@ -76,6 +77,8 @@ Money = Annotated[float, Field(ge=0.0)]
 Headcount = Annotated[int, Field(ge=0, le=10_000)]
 
 
+# Tables left out of a file default to ``{}`` and are validated like written ones
+# (``validate_default``), so their durations read the scenario's own week_hours.
 class _Spec(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, arbitrary_types_allowed=True, allow_inf_nan=False
@@ -87,7 +90,8 @@ class _Spec(BaseModel):
         # TOML's true/false would otherwise pass as 1/0 for a number
         if isinstance(value, bool) and info.field_name is not None:
             annotation = cls.model_fields[info.field_name].annotation
-            if annotation in (int, float):
+            numeric = {int, float} & {annotation, *typing.get_args(annotation)}
+            if numeric and bool not in typing.get_args(annotation):
                 raise ValueError(f"expected a number, got {str(value).lower()}")
         return value
 
@@ -236,8 +240,8 @@ class Marketing(_Spec):
     staff: Headcount = Field(0, description="Marketers.")
     cost_per_head: Money = Field(0.0, description="Weekly cost of one marketer.")
     budget_per_week: Money = Field(0.0, description="Campaign spend per week.")
-    capacity_per_head: Money = Field(
-        2500.0, description="Budget per week one marketer can run at full effect."
+    capacity_per_head: float = Field(
+        2500.0, gt=0, description="Budget per week one marketer can run at full effect."
     )
     overflow_efficiency: Probability = Field(
         0.3, description="Effect of each unit of budget beyond the staff's capacity."
@@ -246,7 +250,18 @@ class Marketing(_Spec):
         0.2, description="Share of marketers' hours spent on research and targeting."
     )
     channels: tuple[Channel, ...] = Field((), description="Where the budget goes.")
-    insight: Insight = Field(default_factory=Insight, description="Feedback effects.")
+    insight: Insight = Field(
+        default_factory=dict, validate_default=True, description="Feedback effects."
+    )
+
+    @field_validator("channels")
+    @classmethod
+    def _unique_channel_names(cls, channels: tuple[Channel, ...]) -> tuple[Channel, ...]:
+        names = [channel.name for channel in channels]
+        duplicated = sorted({name for name in names if names.count(name) > 1})
+        if duplicated:
+            raise ValueError(f"channel names must be unique; repeated: {', '.join(duplicated)}")
+        return channels
 
     @model_validator(mode="after")
     def _budget_has_channels(self) -> Marketing:
@@ -340,17 +355,24 @@ class Sales(_CustomerWork):
         default_factory=lambda: Dist.fixed(0.0), description="Booking the order and collecting."
     )
     speed_to_lead: SpeedToLead = Field(
-        default_factory=SpeedToLead, description="Decay of qualification with waiting."
+        default_factory=dict,
+        validate_default=True,
+        description="Decay of qualification with waiting.",
     )
     handles_service: bool | Literal["auto"] = Field(
         "auto",
-        description="Sales takes complaints, re-orders and onboarding ('auto': when no service).",
+        description="Sales takes complaints, re-orders and onboarding ('auto': when no "
+        "service); while service has staff, service takes them whatever this says.",
     )
     complaint_satisfaction: Probability = Field(
         0.5, description="Chance a complaint sales handles leaves the customer satisfied."
     )
-    prospecting: Prospecting = Field(default_factory=Prospecting, description="Cold outreach.")
-    expediting: Expediting = Field(default_factory=Expediting, description="Chasing orders.")
+    prospecting: Prospecting = Field(
+        default_factory=dict, validate_default=True, description="Cold outreach."
+    )
+    expediting: Expediting = Field(
+        default_factory=dict, validate_default=True, description="Chasing orders."
+    )
 
     @field_validator("priority")
     @classmethod
@@ -369,7 +391,12 @@ class Feedback(_Spec):
     """Service turning customers' words into insight for marketing."""
 
     enabled: bool = Field(True, description="The feedback loop is on.")
-    review_period: Duration = Field(160.0, gt=0, description="Time between insight reports.")
+    review_period: Duration = Field(
+        "4 w",  # validated, hence converted to hours with the scenario's week_hours
+        validate_default=True,
+        gt=0,
+        description="Time between insight reports.",
+    )
     analysis_time: Duration = Field(4.0, ge=0, description="Fixed service time per report.")
     time_per_record: Duration = Field(
         1.0 / 12.0, ge=0, description="Service time per feedback record analysed."
@@ -393,7 +420,9 @@ class Service(_CustomerWork):
     complaint_satisfaction: Probability = Field(
         0.85, description="Chance a complaint service handles leaves the customer satisfied."
     )
-    feedback: Feedback = Field(default_factory=Feedback, description="The feedback loop.")
+    feedback: Feedback = Field(
+        default_factory=dict, validate_default=True, description="The feedback loop."
+    )
 
     @field_validator("priority")
     @classmethod
@@ -407,11 +436,15 @@ class Retention(_Spec):
     silent: Probability = Field(0.09, description="Did not complain.")
     unsatisfied: Probability = Field(0.19, description="Complained, not satisfied.")
     satisfied: tuple[tuple[Duration, Probability], ...] = Field(
-        ((0.0, 0.82), (8.0, 0.54)),
+        (("0 h", 0.82), ("1 d", 0.54)),  # validated, hence converted into hours
+        validate_default=True,
         description="Complained and satisfied: [resolved after, loyal share] steps.",
     )
     unresolved_after: Duration = Field(
-        160.0, gt=0, description="A complaint open this long counts as unsatisfied."
+        "1 w",  # validated, hence converted to hours with the scenario's week_hours
+        validate_default=True,
+        gt=0,
+        description="A complaint open this long counts as unsatisfied.",
     )
 
     @field_validator("satisfied")
@@ -430,14 +463,23 @@ class Scenario(_Spec):
 
     name: str = Field(description="Scenario name used in tables and charts.")
     description: str = Field("", description="Free text.")
-    extends: str | None = Field(None, description="Path of a scenario this one overrides.")
-    clock: Clock = Field(default_factory=Clock, description="Working time and horizon.")
-    money: MoneySettings = Field(default_factory=MoneySettings, description="Currency, margin.")
+    clock: Clock = Field(
+        default_factory=dict, validate_default=True, description="Working time and horizon."
+    )
+    money: MoneySettings = Field(
+        default_factory=dict, validate_default=True, description="Currency, margin."
+    )
     market: Market = Field(description="Demand.")
-    marketing: Marketing = Field(default_factory=Marketing, description="Marketing department.")
+    marketing: Marketing = Field(
+        default_factory=dict, validate_default=True, description="Marketing department."
+    )
     sales: Sales = Field(description="Sales department.")
-    service: Service = Field(default_factory=Service, description="Service department.")
-    retention: Retention = Field(default_factory=Retention, description="Complaint handling.")
+    service: Service = Field(
+        default_factory=dict, validate_default=True, description="Service department."
+    )
+    retention: Retention = Field(
+        default_factory=dict, validate_default=True, description="Complaint handling."
+    )
 
     _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
     _source: str = PrivateAttr(default="<memory>")
@@ -488,7 +530,8 @@ class Scenario(_Spec):
     @property
     def hash(self) -> str:
         """SHA-256 of the settings: two scenarios with one hash simulate identically."""
-        text = json.dumps(self._raw, sort_keys=True, separators=(",", ":"), default=str)
+        settings = self._raw or self.model_dump(mode="python")  # built without a file
+        text = json.dumps(settings, sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(text.encode()).hexdigest()
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
