@@ -19,9 +19,9 @@ from typing import Any
 
 import pandas as pd
 
+from sim.model.records import TABLES
 from sim.scenario import Scenario
 
-TABLE_NAMES = ("summary", "weekly", "leads", "customers", "queues")
 MANIFEST = "manifest.json"
 
 
@@ -68,7 +68,7 @@ class Results:
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The non-empty tables by name."""
-        return {name: getattr(self, name) for name in TABLE_NAMES if not getattr(self, name).empty}
+        return {name: getattr(self, name) for name in TABLES if not getattr(self, name).empty}
 
     @property
     def scenarios(self) -> list[str]:
@@ -101,7 +101,7 @@ class Results:
         frames = {
             name: pd.read_parquet(directory / f"{name}.parquet")
             for name in manifest.get("tables", [])
-            if name in TABLE_NAMES
+            if name in TABLES
         }
         manifest.pop("tables", None)
         return cls(manifest=manifest, **frames)
@@ -113,7 +113,7 @@ class Results:
         if not parts:
             raise ValueError("nothing to combine")
         frames = {}
-        for name in TABLE_NAMES:
+        for name in TABLES:
             pieces = [getattr(part, name) for part in parts if not getattr(part, name).empty]
             frames[name] = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame()
         manifest = dict(parts[0].manifest)

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.results import MANIFEST, TABLE_NAMES, Results
+from sim.results import MANIFEST, TABLES, Results
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 SHORT = {"clock.horizon": "6 w"}
@@ -43,7 +43,7 @@ def saved(full_results, tmp_path_factory) -> Path:
 
 
 def test_a_real_run_fills_every_table(full_results):
-    for name in TABLE_NAMES:
+    for name in TABLES:
         frame = getattr(full_results, name)
         assert not frame.empty, name
         assert set(frame["replication"]) == {0, 1}, name
@@ -52,13 +52,13 @@ def test_a_real_run_fills_every_table(full_results):
 
 def test_save_writes_one_parquet_per_table_and_a_manifest(saved):
     assert sorted(path.name for path in saved.iterdir()) == sorted(
-        [*(f"{name}.parquet" for name in TABLE_NAMES), MANIFEST]
+        [*(f"{name}.parquet" for name in TABLES), MANIFEST]
     )
     manifest = json.loads((saved / MANIFEST).read_text())
-    assert manifest["tables"] == list(TABLE_NAMES)
+    assert manifest["tables"] == list(TABLES)
 
 
-@pytest.mark.parametrize("name", TABLE_NAMES)
+@pytest.mark.parametrize("name", TABLES)
 def test_load_gives_identical_tables(full_results, saved, name):
     loaded = Results.load(saved)
     pd.testing.assert_frame_equal(getattr(loaded, name), getattr(full_results, name))
@@ -119,7 +119,7 @@ def test_load_of_a_missing_folder_is_a_file_not_found(tmp_path):
 def test_combine_stacks_scenarios(sales_results, full_results):
     combined = Results.combine([sales_results, full_results])
     assert combined.scenarios == ["sales-only", "full-system"]
-    for name in TABLE_NAMES:
+    for name in TABLES:
         first, second = getattr(sales_results, name), getattr(full_results, name)
         stacked = getattr(combined, name)
         assert len(stacked) == len(first) + len(second), name
@@ -134,7 +134,7 @@ def test_combine_stacks_scenarios(sales_results, full_results):
 def test_combined_results_round_trip(sales_results, full_results, tmp_path):
     combined = Results.combine([sales_results, full_results])
     loaded = Results.load(combined.save(tmp_path))
-    for name in TABLE_NAMES:
+    for name in TABLES:
         pd.testing.assert_frame_equal(getattr(loaded, name), getattr(combined, name))
     assert loaded.scenarios == ["sales-only", "full-system"]
 

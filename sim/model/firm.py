@@ -19,14 +19,13 @@ from sim.model.customers import Customers
 from sim.model.ledger import MARKETING_CATEGORIES, SALES_CATEGORIES, SERVICE_CATEGORIES, Ledger
 from sim.model.market import MARKETING, ORGANIC, REFERRAL, Lead, SegmentState, arrival_processes
 from sim.model.marketing import InsightLevel, MarketingDepartment
-from sim.model.records import collect
+from sim.model.records import TABLES, collect
 from sim.model.sales import SalesWork
 from sim.model.service import FeedbackLoop, RequestWork
 from sim.model.work import Department
 from sim.scenario import SALES_WORK, SERVICE_WORK, Scenario
 from sim.streams import Streams
 
-TABLES = ("summary", "weekly", "leads", "customers", "queues")
 _WEEKLY_COUNTS = (
     "revenue_new",
     "revenue_repeat",

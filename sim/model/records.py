@@ -22,6 +22,8 @@ from sim.streams import replication_seed
 if TYPE_CHECKING:
     from sim.model.firm import Firm
 
+TABLES = ("summary", "weekly", "leads", "customers", "queues")
+
 
 def collect(firm: Firm, keep: Collection[str]) -> dict[str, pd.DataFrame]:
     """The replication's tables (only those in ``keep``; summary is always made)."""

@@ -14,7 +14,6 @@ corrected to the moment it left, so Little's law can be checked on every queue.
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from collections.abc import Callable, Generator
 from typing import Any
@@ -25,7 +24,7 @@ from sim.model.ledger import Ledger
 
 # A job: how long it takes, which ledger category it books, what happens when done.
 Job = tuple[float, int, Callable[[], None] | None]
-Handler = Callable[[Any], Job | None]
+Handler = Callable[[Any], Job]
 
 
 class QueueStats:
@@ -100,10 +99,6 @@ class Department:
         if self._idle:
             self._idle.pop().succeed()
 
-    def waiting(self, work: str) -> int:
-        """Items queued for one kind of work (expired ones not yet dropped included)."""
-        return len(self.queues[work])
-
     def _next_job(self) -> Job | None:
         now = self.env.now
         for queue, handler, stats, work in self._order:
@@ -122,9 +117,7 @@ class Department:
                     continue
                 stats.waited += now - submitted
                 stats.taken += 1
-                job = handler(item)
-                if job is not None:
-                    return job
+                return handler(item)
         return None
 
     def _worker(self, index: int) -> Generator[simpy.Event, Any, None]:
@@ -172,6 +165,3 @@ class Department:
                     self.on_expire[work](item)
                 else:
                     stats.waited += horizon - submitted
-
-
-NEVER = math.inf

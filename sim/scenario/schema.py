@@ -381,8 +381,7 @@ class Sales(_CustomerWork):
 
 
 def _check_permutation(order: tuple[str, ...], allowed: tuple[str, ...]) -> tuple[str, ...]:
-    unknown = [item for item in order if item not in allowed]
-    if unknown or sorted(order) != sorted(allowed):
+    if sorted(order) != sorted(allowed):
         raise ValueError(f"must list each of {', '.join(allowed)} exactly once")
     return order
 
