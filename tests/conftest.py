@@ -1,12 +1,20 @@
-"""Shared fixtures: the repository's scenario files."""
+"""Shared fixtures (the repository's scenario files) and the Hypothesis profiles."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import sim
+
+# No example database in the working tree; under CI the examples are derandomised,
+# so a change cannot fail on an example that an unrelated earlier run never met.
+settings.register_profile("default", database=None)
+settings.register_profile("ci", database=None, derandomize=True)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
