@@ -19,73 +19,22 @@ import json
 import math
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
 import sim
-from sim.distributions import BLOCK, Dist, sampler, uniforms
 from sim.model import TABLES, simulate
 from sim.model.firm import Firm
-from sim.streams import Streams, stream_key
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks" / "bench.py"
 SEED = 8128
 
 # (distribution, the same draw made one value at a time on a numpy Generator)
-ONE_AT_A_TIME: list[tuple[Dist, Callable[[np.random.Generator], float]]] = [
-    (Dist("exponential", (("mean", 2.5),)), lambda rng: rng.exponential(2.5)),
-    (Dist("uniform", (("low", 1.0), ("high", 4.0))), lambda rng: rng.uniform(1.0, 4.0)),
-    (Dist("gamma", (("mean", 2.0), ("sd", 1.0))), lambda rng: rng.gamma(4.0, 0.5)),
-    (
-        Dist("triangular", (("low", 0.5), ("mode", 1.0), ("high", 3.0))),
-        lambda rng: rng.triangular(0.5, 1.0, 3.0),
-    ),
-]
-
-
-@pytest.mark.parametrize("block", [7, BLOCK])
-@pytest.mark.parametrize(
-    ("dist", "draw_one"), ONE_AT_A_TIME, ids=[dist.kind for dist, _ in ONE_AT_A_TIME]
-)
-def test_batched_draws_equal_one_at_a_time_draws(
-    dist: Dist, draw_one: Callable[[np.random.Generator], float], block: int
-) -> None:
-    count = 3 * block + 5  # crosses three block boundaries
-    batched = sampler(dist, np.random.default_rng(SEED), block=block)
-    reference = np.random.default_rng(SEED)
-    drawn = [batched() for _ in range(count)]
-    expected = [float(draw_one(reference)) for _ in range(count)]
-    assert drawn == expected
-    assert {type(value) for value in drawn} == {float}
-
-
-@pytest.mark.parametrize("block", [7, BLOCK])
-def test_batched_uniforms_equal_one_at_a_time_draws(block: int) -> None:
-    count = 3 * block + 5
-    batched = uniforms(np.random.default_rng(SEED), block=block)
-    reference = np.random.default_rng(SEED)
-    drawn = [batched() for _ in range(count)]
-    assert drawn == [float(reference.random()) for _ in range(count)]
-    assert {type(value) for value in drawn} == {float}
-
-
-def test_named_stream_sampler_follows_its_seed_sequence() -> None:
-    # the model's samplers come from Streams: the same sequence as a Generator
-    # seeded from (seed, replication, name), drawn one value at a time
-    name = "sales/first_contact_time"
-    streams = Streams(seed=SEED, replication=3)
-    batched = streams.sampler(name, Dist("exponential", (("mean", 0.75),)))
-    sequence = np.random.SeedSequence(entropy=SEED, spawn_key=(3, stream_key(name)))
-    reference = np.random.Generator(np.random.PCG64(sequence))
-    count = BLOCK + 17
-    assert [batched() for _ in range(count)] == [
-        float(reference.exponential(0.75)) for _ in range(count)
-    ]
+# Batched draws equal one-at-a-time draws for every distribution kind, across block
+# boundaries and through named streams: tests/test_determinism.py guards that.
 
 
 def _run_watching_the_clock(scenario: sim.Scenario) -> tuple[Firm, set[type]]:
