@@ -4,8 +4,7 @@ The model draws its random numbers in blocks and hands them out as plain Python
 floats, so that SimPy's clock stays a float and the hot path never touches a
 numpy scalar. These tests guard that:
 
-* batched draws give exactly the sequence of one-at-a-time draws from the same
-  generator, across block boundaries;
+* (batched draws equal one-at-a-time draws: in ``test_determinism.py``);
 * the clock, and every lead's created/contacted time, is a plain ``float``;
 * ``keep=()`` builds no per-lead (or other per-replication) table.
 
