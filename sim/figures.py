@@ -107,6 +107,7 @@ _COUNT_UNIT: Final[dict[str, str]] = {
     "leads": "leads",
     "customers": "customers",
     "complaints": "complaints",
+    "insight_reports": "reports",
 }
 
 
@@ -165,9 +166,9 @@ def figure_unit(name: str) -> str:
         return "money units"
     if is_share(name):
         return "%"
-    if name.endswith("_h"):
+    if name.endswith("_h") or name == "sales_hours_paid":
         return "working hours"
-    if name.startswith("insight"):
+    if name.startswith("insight") and name != "insight_reports":
         return "index"
     for prefix, unit in _COUNT_UNIT.items():
         if name.startswith(prefix):

@@ -237,7 +237,7 @@ def wait_to_contact(leads: pd.DataFrame) -> Figure:
     ax.xaxis.set_major_formatter(_NumberFormatter())
     ax.set_ylim(0, 102)
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=100, decimals=0))
-    ax.set_ylabel("Contacted leads that waited\nat most this long (%)")
+    ax.set_ylabel("Inbound leads that waited\nat most this long (%)")
     _bottom_legend(fig, handles, labels)
     _suptitle(fig, title)
     return fig

@@ -52,8 +52,8 @@ CHART_CAPTIONS: Final[dict[str, str]] = {
         "and why the others were not won."
     ),
     "wait_to_contact": (
-        "Share of contacted leads that waited at most a given number of working hours "
-        "for their first contact; the dots mark the medians."
+        "Share of contacted inbound leads (cold calls left out) that waited at most a "
+        "given number of working hours for their first contact; the dots mark the medians."
     ),
     "insight_over_time": (
         f"Market insight per week, mean over the replications with a {CI_LEVEL:.0%} "

@@ -47,12 +47,11 @@ figure { margin: 1.5rem 0 2rem; }
 figure img { display: block; width: 100%; height: auto; }
 figcaption { color: #444; font-size: 0.98rem; margin-top: 0.4rem; }
 table { border-collapse: collapse; width: 100%; font-size: 0.9rem; margin: 1rem 0; }
-td.figure { min-width: 9rem; }
 th, td { padding: 0.35rem 0.6rem; border-bottom: 1px solid #e2e2e2; text-align: left;
          vertical-align: top; }
 thead th { background: #f3f3f3; border-bottom: 2px solid #ccc; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.figure { font-weight: 600; }
+td.figure { font-weight: 600; min-width: 9rem; }
 tr.group-start td { border-top: 2px solid #ccc; }
 .muted { color: #777; }
 code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
