@@ -46,6 +46,7 @@ __all__ = [
     "replications_needed",
     "sequential_replications",
     "welch_difference",
+    "baseline_of",
 ]
 
 #: Summary figures for which a smaller value is the better outcome.
@@ -456,6 +457,21 @@ def welch_difference(a: npt.ArrayLike, b: npt.ArrayLike, confidence: float = 0.9
 # ---------------------------------------------------------------------------
 # Scenario comparison
 # ---------------------------------------------------------------------------
+
+
+def baseline_of(comparison: pd.DataFrame | None) -> str | None:
+    """The baseline of a :func:`compare_to_baseline` table: the scenario without differences.
+
+    Returns None for an empty table or one without a ``diff`` column.
+    """
+    if comparison is None or comparison.empty or "diff" not in comparison.columns:
+        return None
+    scenarios = comparison["scenario"].astype(str)
+    no_diff = comparison["diff"].isna().groupby(scenarios, sort=False).all()
+    for name in dict.fromkeys(scenarios):
+        if bool(no_diff[name]):
+            return name
+    return None
 
 
 def compare_to_baseline(

@@ -50,6 +50,7 @@ from sim.figures import (
     is_share,
     scenario_order,
 )
+from sim.stats import baseline_of
 
 logger = logging.getLogger(__name__)
 
@@ -97,18 +98,10 @@ def _scenario_ticks(ax: Axes, x: np.ndarray, labels: Sequence[str], width: int |
 
 def _baseline(comparison: pd.DataFrame) -> str:
     """The scenario whose rows carry no paired difference."""
-    scenarios = scenario_order(comparison)
-    no_diff = comparison["diff"].isna().groupby(comparison["scenario"].astype(str)).all()
-    candidates = [s for s in scenarios if bool(no_diff.get(s, False))]
-    if not candidates:
+    baseline = baseline_of(comparison)
+    if baseline is None:
         raise ValueError("comparison table has no baseline (a scenario with NaN diff)")
-    if len(candidates) > 1:
-        logger.warning(
-            "several scenarios without paired differences (%s); taking %r as baseline",
-            ", ".join(candidates),
-            candidates[0],
-        )
-    return candidates[0]
+    return baseline
 
 
 def _figure_rows(comparison: pd.DataFrame, name: str) -> pd.DataFrame:

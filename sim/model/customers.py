@@ -179,8 +179,8 @@ class Customers:
         firm = self.firm
         firm.selling.maybe_expedite(customer, repeat)
         now = self.env.now
-        chance = customer.segment.spec.problem_probability * firm.marketing.fit_factor(now)
-        if chance == 0 or self._problem() >= chance:
+        problems = customer.segment.spec.problem_probability
+        if problems == 0 or self._problem() >= problems * firm.marketing.fit_factor(now):
             return
         if self._complain() < customer.segment.spec.complaint_share:
             customer.complaints += 1

@@ -32,9 +32,10 @@ import pandas as pd
 
 from sim.charts import all_charts, save_figure
 from sim.figures import format_interval, format_value, scenario_order
-from sim.report._content import _baseline_of, _comparison_rows, _facts, _reading_aid, settings_text
+from sim.report._content import _comparison_rows, _facts, _reading_aid, settings_text
 from sim.report._html import render_html
 from sim.report._markdown import render_markdown
+from sim.stats import baseline_of
 
 __all__ = ["format_interval", "format_value", "settings_text", "write_report"]
 
@@ -102,7 +103,7 @@ def write_report(
     logger.info("saved %d charts in %s", len(png_paths), charts_dir)
 
     names = scenario_order(comparison, summary) or [str(n) for n in scenarios]
-    facts = _facts(manifest, names, _baseline_of(comparison))
+    facts = _facts(manifest, names, baseline_of(comparison))
     rows = _comparison_rows(comparison)
     reading_aid = _reading_aid(summary)
 

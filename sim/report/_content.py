@@ -23,6 +23,7 @@ import pandas as pd
 
 from sim.charts import CI_LEVEL, SALES_ACTIVITIES
 from sim.figures import figure_label, format_interval, format_percent, is_finite, scenario_order
+from sim.stats import baseline_of
 
 #: One sentence under each chart saying what it shows.
 CHART_CAPTIONS: Final[dict[str, str]] = {
@@ -274,22 +275,11 @@ _COMPARISON_HEADERS: Final = (
 )
 
 
-def _baseline_of(comparison: pd.DataFrame | None) -> str | None:
-    """The scenario whose rows carry no paired difference."""
-    if comparison is None or comparison.empty or "diff" not in comparison.columns:
-        return None
-    no_diff = comparison["diff"].isna().groupby(comparison["scenario"].astype(str)).all()
-    for name in scenario_order(comparison):
-        if bool(no_diff.get(name, False)):
-            return name
-    return None
-
-
 def _comparison_rows(comparison: pd.DataFrame | None) -> list[_ComparisonRow]:
     """Formatted rows, figures and scenarios in table order."""
     if comparison is None or comparison.empty:
         return []
-    baseline = _baseline_of(comparison)
+    baseline = baseline_of(comparison)
     rows: list[_ComparisonRow] = []
     previous: str | None = None
     for record in comparison.to_dict("records"):
