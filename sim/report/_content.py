@@ -225,6 +225,21 @@ class _Facts:
     hashes: dict[str, str]
     baseline: str | None
 
+    def items(self) -> list[tuple[str, str]]:
+        """The facts as labelled rows, in the order both report formats show them."""
+        rows = [("Report created", self.created)]
+        if self.run_created:
+            rows.append(("Results produced", self.run_created))
+        rows += [
+            ("flocksim version", self.version),
+            ("Seed", self.seed),
+            ("Replications", self.replications),
+        ]
+        if self.baseline:
+            rows.append(("Baseline scenario", self.baseline))
+        rows += [(f"Hash of {name}", digest) for name, digest in self.hashes.items()]
+        return rows
+
 
 def _facts(manifest: Mapping[str, Any], names: Sequence[str], baseline: str | None) -> _Facts:
     """Collect the facts of the run from the manifest."""

@@ -84,18 +84,7 @@ def _e(text: Any) -> str:
 
 def _html_facts(facts: _Facts) -> str:
     """The facts list at the top of the page."""
-    items = [("Report created", facts.created)]
-    if facts.run_created:
-        items.append(("Results produced", facts.run_created))
-    items += [
-        ("flocksim version", facts.version),
-        ("Seed", facts.seed),
-        ("Replications", facts.replications),
-    ]
-    if facts.baseline:
-        items.append(("Baseline scenario", facts.baseline))
-    for name, digest in facts.hashes.items():
-        items.append((f"Hash of {name}", digest))
+    items = facts.items()
     body = "\n".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in items)
     return f'<dl class="facts">\n{body}\n</dl>'
 

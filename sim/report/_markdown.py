@@ -70,17 +70,7 @@ def render_markdown(
         return f"![{alt}]({link})"
 
     out: list[str] = [f"# {_md(title)}", ""]
-    facts_rows = [("Report created", facts.created)]
-    if facts.run_created:
-        facts_rows.append(("Results produced", facts.run_created))
-    facts_rows += [
-        ("flocksim version", facts.version),
-        ("Seed", facts.seed),
-        ("Replications", facts.replications),
-    ]
-    if facts.baseline:
-        facts_rows.append(("Baseline scenario", facts.baseline))
-    facts_rows += [(f"Hash of {name}", digest) for name, digest in facts.hashes.items()]
+    facts_rows = facts.items()
     out += [f"- **{_md(k)}:** {_md(v)}" for k, v in facts_rows]
     out.append("")
 
