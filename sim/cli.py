@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.results import Results, build_manifest
+from sim.results import Results
 from sim.runner import run as run_replications
 from sim.scenario import Scenario, ScenarioError, load_scenario, parse_override
 
@@ -218,10 +218,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                     first_replication=start,
                 )
             )
-        return pd.concat(
-            [part.summary for scenario in scenarios for part in collected[scenario.name][-1:]],
-            ignore_index=True,
-        )
+        return pd.concat([collected[name][-1].summary for name in names], ignore_index=True)
 
     if args.precision is not None:
         outcome = stats.sequential_replications(
@@ -243,12 +240,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         run_more(0, args.reps)
         replications = args.reps
         stop_note = f"{replications} replications"
-    per_scenario = [Results.combine(collected[name]) for name in names]
-    results = Results.combine(per_scenario)
-    manifest = build_manifest(
-        scenarios, seed=args.seed, replications=replications, workers=args.workers
-    )
-    results = Results(**{**results.tables(), "manifest": manifest})
+    results = Results.combine(part for name in names for part in collected[name])
     results.save(out)  # the runs are kept whatever happens next
     comparison = stats.compare_to_baseline(results.summary, _comparable(results.summary), baseline)
     comparison.to_parquet(out / "comparison.parquet", index=False)

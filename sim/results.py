@@ -108,7 +108,8 @@ class Results:
 
     @classmethod
     def combine(cls, parts: Iterable[Results]) -> Results:
-        """Stack the results of several scenarios (run on the same seeds) into one."""
+        """Stack results into one: several scenarios run on the same seeds, or batches
+        of replications of one scenario."""
         parts = list(parts)
         if not parts:
             raise ValueError("nothing to combine")
@@ -120,5 +121,9 @@ class Results:
         manifest["scenarios"] = {}
         for part in parts:
             manifest["scenarios"].update(part.manifest.get("scenarios", {}))
-        manifest["replications"] = max(part.manifest.get("replications", 0) for part in parts)
+        summary = frames["summary"]
+        if not summary.empty:  # counted, so that stacked batches add up
+            manifest["replications"] = int(
+                summary.groupby("scenario")["replication"].nunique().max()
+            )
         return cls(manifest=manifest, **frames)

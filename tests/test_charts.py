@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from sim import charts
+from sim.stats import COMPARISON_COLUMNS
 
 SHARES = [
     "sales_share_selling",
@@ -75,13 +76,7 @@ def make_comparison() -> pd.DataFrame:
         ("customers_won", "sales_only", 3, 40.0, 36.0, 44.0, nan, nan, nan, nan, nan),
         ("customers_won", "full_system", 3, 55.0, 50.0, 60.0, 15.0, 10.0, 20.0, 0.375, 1.0),
     ]  # fmt: skip
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "figure", "scenario", "n", "mean", "ci_low", "ci_high",
-            "diff", "diff_low", "diff_high", "rel_change", "share_better",
-        ],
-    )  # fmt: skip
+    return pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
 
 
 def make_weekly(warmup_weeks: int = 1) -> pd.DataFrame:

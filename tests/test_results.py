@@ -147,3 +147,13 @@ def test_combine_of_nothing_is_an_error():
 def test_results_are_frozen(full_results):
     with pytest.raises(AttributeError):
         full_results.summary = pd.DataFrame()  # type: ignore[misc]
+
+
+def test_combine_counts_replications_of_stacked_batches():
+    """Batches of one scenario (as compare --precision makes them) add up in the manifest."""
+    scenario = sim.load_scenario(SCENARIOS / "full_system.toml", {"clock.horizon": "2 w"})
+    first = sim.run(scenario, 2, seed=4, keep=())
+    second = sim.run(scenario, 3, seed=4, keep=(), first_replication=2)
+    combined = Results.combine([first, second])
+    assert combined.manifest["replications"] == 5
+    assert list(combined.summary["replication"]) == [0, 1, 2, 3, 4]

@@ -107,13 +107,8 @@ class Department:
                 stats.area += stats.length * (now - stats.last)
                 stats.last = now
                 stats.length -= 1
-                deadline = item.deadline
-                if deadline < now:
-                    # it left when its patience ran out, not now
-                    stats.area -= now - deadline
-                    stats.waited += deadline - submitted
-                    stats.expired += 1
-                    self.on_expire[work](item)
+                if item.deadline < now:
+                    self._expire(work, stats, submitted, item, now)
                     continue
                 stats.waited += now - submitted
                 stats.taken += 1
@@ -156,12 +151,17 @@ class Department:
             stats.area += stats.length * (horizon - stats.last)
             stats.last = horizon
             for submitted, item in queue:
-                deadline = item.deadline
-                if deadline < horizon:
-                    stats.area -= horizon - deadline
-                    stats.waited += deadline - submitted
-                    stats.expired += 1
+                if item.deadline < horizon:
                     stats.length -= 1
-                    self.on_expire[work](item)
+                    self._expire(work, stats, submitted, item, horizon)
                 else:
                     stats.waited += horizon - submitted
+
+    def _expire(
+        self, work: str, stats: QueueStats, submitted: float, item: Any, now: float
+    ) -> None:
+        """An item found at ``now`` whose patience ran out left the queue at its deadline."""
+        stats.area -= now - item.deadline  # it was counted as waiting until now
+        stats.waited += item.deadline - submitted
+        stats.expired += 1
+        self.on_expire[work](item)

@@ -296,11 +296,7 @@ class SpeedToLead(_Spec):
         if self.curve == "half_life" and self.half_life <= 0:
             raise ValueError("curve 'half_life' needs half_life > 0")
         if self.curve == "table":
-            waits = [wait for wait, _ in self.points]
-            if not waits or waits[0] != 0:
-                raise ValueError("curve 'table' needs points starting at wait 0")
-            if any(b <= a for a, b in itertools.pairwise(waits)):
-                raise ValueError("curve 'table' needs strictly increasing waits")
+            _check_steps(self.points, "curve 'table' needs points [wait, chance]")
         return self
 
 
@@ -380,6 +376,15 @@ class Sales(_CustomerWork):
         return _check_permutation(priority, SALES_WORK)
 
 
+def _check_steps(steps: tuple[tuple[float, float], ...], what: str) -> None:
+    """A step table's times start at 0 and strictly increase."""
+    times = [time for time, _ in steps]
+    if not times or times[0] != 0:
+        raise ValueError(f"{what}, the first at time 0")
+    if any(b <= a for a, b in itertools.pairwise(times)):
+        raise ValueError(f"{what}, with strictly increasing times")
+
+
 def _check_permutation(order: tuple[str, ...], allowed: tuple[str, ...]) -> tuple[str, ...]:
     if sorted(order) != sorted(allowed):
         raise ValueError(f"must list each of {', '.join(allowed)} exactly once")
@@ -449,11 +454,7 @@ class Retention(_Spec):
     @field_validator("satisfied")
     @classmethod
     def _steps(cls, steps: tuple[tuple[float, float], ...]) -> tuple[tuple[float, float], ...]:
-        waits = [wait for wait, _ in steps]
-        if not waits or waits[0] != 0:
-            raise ValueError("needs steps starting at 0, e.g. [['0 h', 0.82], ['1 d', 0.54]]")
-        if any(b <= a for a, b in itertools.pairwise(waits)):
-            raise ValueError("needs strictly increasing resolution times")
+        _check_steps(steps, "needs steps [resolved after, loyal share], e.g. [['0 h', 0.82]]")
         return steps
 
 
