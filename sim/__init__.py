@@ -7,17 +7,24 @@ The public face::
     results = sim.run(scenario, replications=30, seed=0, workers=2)
     results.summary            # one row per replication
     results.save("results/x")  # Parquet plus manifest.json
+    paired = sim.compare(["scenarios/sales_only.toml", "scenarios/full_system.toml"])
+    paired.table               # each figure's paired difference to the baseline
 """
 
+from sim.experiments import Comparison, ExperimentError, compare, run_paired
 from sim.results import Results
 from sim.runner import run
 from sim.scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict
 
 __all__ = [
+    "Comparison",
+    "ExperimentError",
     "Results",
     "Scenario",
     "ScenarioError",
+    "compare",
     "load_scenario",
     "run",
+    "run_paired",
     "scenario_from_dict",
 ]

@@ -16,22 +16,19 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.experiments import (
+    ExperimentError,
+    baseline_name,
+    comparable_figures,
+    compare,
+    resolve,
+)
+from sim.figures import MAIN_FIGURES
 from sim.results import Results
 from sim.runner import run as run_replications
 from sim.scenario import Scenario, ScenarioError, load_scenario, parse_override
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-MAIN_FIGURES = (
-    "revenue",
-    "profit",
-    "wasted_sales_capacity",
-    "sales_share_selling",
-    "leads",
-    "customers_won",
-    "customers_active",
-    "mean_wait_to_contact_h",
-)
 
 
 class UsageError(Exception):
@@ -102,15 +99,7 @@ def _emit(frame: pd.DataFrame, fmt: str) -> str:
 
 def _load_all(paths: Sequence[str], overrides: Sequence[str]) -> list[Scenario]:
     pairs = dict(parse_override(text) for text in overrides)
-    scenarios = [load_scenario(path, pairs) for path in paths]
-    names = [scenario.name for scenario in scenarios]
-    repeated = sorted({name for name in names if names.count(name) > 1})
-    if repeated:
-        raise UsageError(
-            f"scenario names must differ to be compared; repeated: {', '.join(repeated)} "
-            "(set a different `name` in each file)"
-        )
-    return scenarios
+    return resolve([load_scenario(path, pairs) for path in paths])
 
 
 def _out_dir(requested: str | None, kind: str) -> Path:
@@ -193,8 +182,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Run scenarios on the same seeds and print paired differences to the baseline."""
-    from sim import stats
-
     scenarios = _load_all(args.scenarios, args.set)
     if len(scenarios) < 2:
         raise UsageError("compare needs at least two scenarios")
@@ -202,102 +189,31 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise UsageError("--precision needs a first batch of at least 2 replications (--reps)")
     if args.precision is not None and args.max_reps < args.reps:
         raise UsageError(f"--max-reps {args.max_reps} is below --reps {args.reps}")
-    names = [scenario.name for scenario in scenarios]
-    baseline = _baseline(args.baseline, scenarios)
+    try:
+        baseline = baseline_name(args.baseline, scenarios)
+    except ExperimentError as exc:
+        raise UsageError(f"--{exc}") from None
     out = _out_dir(args.out, "compare")
-    collected: dict[str, list[Results]] = {name: [] for name in names}
-
-    def run_more(start: int, count: int) -> pd.DataFrame:
-        for scenario in scenarios:
-            collected[scenario.name].append(
-                run_replications(
-                    scenario,
-                    count,
-                    seed=args.seed,
-                    workers=args.workers,
-                    first_replication=start,
-                )
-            )
-        return pd.concat([collected[name][-1].summary for name in names], ignore_index=True)
-
-    if args.precision is not None:
-        outcome = stats.sequential_replications(
-            run_more,
-            stats.precision_of_differences(["revenue"], baseline),
-            target=args.precision,
-            initial=args.reps,
-            max_replications=args.max_reps,
-        )
-        replications = outcome.replications
-        stop_note = (
-            f"revenue difference within {100 * args.precision:g}% of its mean after "
-            f"{replications} replications"
-            if outcome.reached
-            else f"precision {100 * args.precision:g}% NOT reached; stopped at the cap of "
-            f"{replications} replications (raise --max-reps)"
-        )
-    else:
-        run_more(0, args.reps)
-        replications = args.reps
-        stop_note = f"{replications} replications"
-    results = Results.combine(part for name in names for part in collected[name])
-    results.save(out)  # the runs are kept whatever happens next
-    comparison = stats.compare_to_baseline(results.summary, _comparable(results.summary), baseline)
-    comparison.to_parquet(out / "comparison.parquet", index=False)
-    comparison.to_csv(out / "comparison.csv", index=False)
-    sys.stdout.write(_emit(comparison_table(comparison, baseline), args.format))
-    print(f"\n{stop_note}; seed {args.seed}; paired on common random numbers.", file=sys.stderr)
+    comparison = compare(
+        scenarios,
+        args.reps,
+        precision=args.precision,
+        max_replications=args.max_reps,
+        seed=args.seed,
+        workers=args.workers,
+        baseline=baseline,
+    )
+    comparison.results.save(out)  # the runs are kept whatever happens next
+    comparison.table.to_parquet(out / "comparison.parquet", index=False)
+    comparison.table.to_csv(out / "comparison.csv", index=False)
+    sys.stdout.write(_emit(comparison_table(comparison.table, comparison.baseline), args.format))
+    note = comparison.stop_note(cap="--max-reps")
+    print(f"\n{note}; seed {args.seed}; paired on common random numbers.", file=sys.stderr)
     print(f"tables written to {out}/", file=sys.stderr)
     if args.report:
-        html, markdown = _write_report(out, results, comparison)
+        html, markdown = _write_report(out, comparison.results, comparison.table)
         print(f"charts in {out / 'charts'}/; report: {html} (and {markdown.name})", file=sys.stderr)
     return EXIT_OK
-
-
-COMPARE_FIGURES = (
-    "revenue",
-    "revenue_new",
-    "revenue_repeat",
-    "profit",
-    "wasted_sales_capacity",
-    "sales_share_selling",
-    "sales_share_prospecting",
-    "sales_share_servicing",
-    "sales_share_expediting",
-    "sales_share_idle",
-    "leads",
-    "leads_abandoned",
-    "conversion_rate",
-    "customers_won",
-    "customers_active",
-    "customers_churned",
-    "mean_wait_to_contact_h",
-    "mean_complaint_resolution_h",
-    "insight_end",
-)
-
-
-def _comparable(summary: pd.DataFrame) -> list[str]:
-    """The compared figures that every scenario has a value for (none has complaints: no
-    resolution time to compare)."""
-    return [
-        figure
-        for figure in COMPARE_FIGURES
-        if figure in summary.columns
-        and summary.groupby("scenario", sort=False)[figure].count().min() > 0
-    ]
-
-
-def _baseline(requested: str | None, scenarios: Sequence[Scenario]) -> str:
-    names = [scenario.name for scenario in scenarios]
-    if requested is None:
-        return names[0]
-    if requested in names:
-        return requested
-    for scenario in scenarios:  # a path or file stem names its scenario too
-        if requested in (scenario.source, Path(scenario.source).stem):
-            return scenario.name
-    raise UsageError(f"--baseline {requested!r} is not one of: {', '.join(names)}")
 
 
 def _write_report(out: Path, results: Results, comparison: pd.DataFrame) -> tuple[Path, Path]:
@@ -380,7 +296,7 @@ def cmd_reference(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the HTML and Markdown report of a folder written by run or compare."""
-    from sim import stats
+    from sim.stats import compare_to_baseline
 
     directory = Path(args.directory)
     try:
@@ -395,8 +311,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     if comparison_path.is_file() and args.baseline is None:
         comparison = pd.read_parquet(comparison_path)
     else:
-        comparison = stats.compare_to_baseline(
-            results.summary, _comparable(results.summary), baseline
+        comparison = compare_to_baseline(
+            results.summary, comparable_figures(results.summary), baseline
         )
     html, markdown = _write_report(directory, results, comparison)
     print(f"report: {html} (and {markdown.name})")
@@ -516,7 +432,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return int(args.handler(args))
-    except (ScenarioError, UsageError) as exc:
+    except (ScenarioError, UsageError, ExperimentError) as exc:
         print(f"flocksim: error: {exc}", file=sys.stderr)
     except KeyboardInterrupt:
         print("flocksim: interrupted", file=sys.stderr)

@@ -27,7 +27,9 @@ from typing import Any, Final
 import pandas as pd
 
 __all__ = [
+    "COMPARE_FIGURES",
     "FIGURE_LABELS",
+    "MAIN_FIGURES",
     "diff_unit",
     "figure_label",
     "figure_title",
@@ -40,6 +42,45 @@ __all__ = [
     "is_share",
     "scenario_order",
 ]
+
+# --------------------------------------------------------------------------
+# Figure lists
+# --------------------------------------------------------------------------
+
+#: Figures ``flocksim run`` prints for each scenario.
+MAIN_FIGURES: Final[tuple[str, ...]] = (
+    "revenue",
+    "profit",
+    "wasted_sales_capacity",
+    "sales_share_selling",
+    "leads",
+    "customers_won",
+    "customers_active",
+    "mean_wait_to_contact_h",
+)
+
+#: Figures of the comparison table (``flocksim compare``, ``sim.compare``).
+COMPARE_FIGURES: Final[tuple[str, ...]] = (
+    "revenue",
+    "revenue_new",
+    "revenue_repeat",
+    "profit",
+    "wasted_sales_capacity",
+    "sales_share_selling",
+    "sales_share_prospecting",
+    "sales_share_servicing",
+    "sales_share_expediting",
+    "sales_share_idle",
+    "leads",
+    "leads_abandoned",
+    "conversion_rate",
+    "customers_won",
+    "customers_active",
+    "customers_churned",
+    "mean_wait_to_contact_h",
+    "mean_complaint_resolution_h",
+    "insight_end",
+)
 
 # --------------------------------------------------------------------------
 # Names and units

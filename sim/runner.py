@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from sim.arguments import check_keep, check_whole_number
 from sim.model import TABLES, simulate
 from sim.results import Results, build_manifest
 from sim.scenario import Scenario
@@ -130,13 +131,13 @@ def run(
     progress
         Called with the number of replications finished so far.
     """
-    if replications < 1:
-        raise ValueError(f"replications must be at least 1, got {replications}")
-    if workers < 1:
-        raise ValueError(f"workers must be at least 1, got {workers}")
-    unknown = sorted(set(keep) - set(TABLES))
-    if unknown:
-        raise ValueError(f"unknown tables {unknown}; allowed: {', '.join(TABLES)}")
+    if not isinstance(scenario, Scenario):
+        raise ValueError(f"scenario must be a Scenario (see sim.load_scenario), got {scenario!r}")
+    replications = check_whole_number("replications", replications, 1)
+    seed = check_whole_number("seed", seed, 0)
+    workers = check_whole_number("workers", workers, 1)
+    first_replication = check_whole_number("first_replication", first_replication, 0)
+    keep = check_keep(keep)
     started = datetime.now(UTC)
     summary = _Columns()
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES if name != "summary"}

@@ -87,8 +87,8 @@ def _paired_advantage(
     market = market or {}
     ours = sales_only.with_overrides({"clock.horizon": HORIZON, **market})
     theirs = full_system.with_overrides({"clock.horizon": HORIZON, **market, **(marketing or {})})
-    a = sim.run(ours, replications=REPLICATIONS, seed=SEED, keep=()).summary
-    b = sim.run(theirs, replications=REPLICATIONS, seed=SEED, keep=()).summary
+    summary = sim.run_paired([ours, theirs], REPLICATIONS, seed=SEED, keep=()).summary
+    a, b = (summary[summary["scenario"] == scenario.name] for scenario in (ours, theirs))
     assert (a["seed"].to_numpy() == b["seed"].to_numpy()).all()
     return b["profit"].to_numpy() - a["profit"].to_numpy()
 

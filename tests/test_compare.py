@@ -17,11 +17,11 @@ SHORT = {"clock.horizon": "26 w"}
 
 @pytest.fixture(scope="module")
 def paired_runs() -> pd.DataFrame:
-    parts = [
-        sim.run(sim.load_scenario(SCENARIOS / f"{name}.toml", SHORT), 8, seed=3, keep=())
+    scenarios = [
+        sim.load_scenario(SCENARIOS / f"{name}.toml", SHORT)
         for name in ("sales_only", "full_system")
     ]
-    return pd.concat([part.summary for part in parts], ignore_index=True)
+    return sim.run_paired(scenarios, 8, seed=3, keep=()).summary
 
 
 def test_paired_interval_is_narrower_than_unpaired_on_common_random_numbers(paired_runs):
