@@ -28,9 +28,10 @@ def check_share(name: str, value: object) -> float:
     """``value`` as a float if it lies strictly between 0 and 1."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(f"{name} must be a number between 0 and 1, got {value!r}")
-    if not (math.isfinite(value) and 0 < value < 1):
+    share = float(value)
+    if not (math.isfinite(share) and 0 < share < 1):
         raise ValueError(f"{name} must lie strictly between 0 and 1 (e.g. 0.05), got {value!r}")
-    return float(value)
+    return share
 
 
 def check_keep(keep: object) -> tuple[str, ...]:
