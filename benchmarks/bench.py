@@ -55,8 +55,7 @@ import pandas as pd
 import simpy
 
 import sim
-from sim.model import TABLES
-from sim.results import package_version
+from sim.results import TABLES, package_version
 from sim.theory import erlang_c
 
 ROOT = Path(__file__).resolve().parent.parent

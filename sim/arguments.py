@@ -12,7 +12,7 @@ import math
 import numbers
 from collections.abc import Collection
 
-from sim.model import TABLES
+from sim.results import TABLES
 
 
 def check_whole_number(name: str, value: object, minimum: int) -> int:

@@ -19,8 +19,8 @@ from typing import Any, Protocol
 import pandas as pd
 
 from sim.arguments import check_keep, check_whole_number
-from sim.model import TABLES, simulate
-from sim.results import Results, build_manifest
+from sim.model import simulate
+from sim.results import TABLES, Results, build_manifest
 from sim.scenario import Scenario
 
 log = logging.getLogger(__name__)

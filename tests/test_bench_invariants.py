@@ -24,8 +24,9 @@ from typing import Any
 import pytest
 
 import sim
-from sim.model import TABLES, simulate
+from sim.model import simulate
 from sim.model.firm import Firm
+from sim.results import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks" / "bench.py"

@@ -27,9 +27,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import sim
-from sim.model import TABLES
 from sim.model.firm import Firm
 from sim.model.ledger import SALES_CATEGORIES
+from sim.results import TABLES
 from sim.scenario import SALES_WORK, SERVICE_WORK
 
 OUTCOMES = ("won", "lost", "abandoned", "open")
@@ -300,7 +300,7 @@ def _check_summary_leads(row: pd.Series, leads: pd.DataFrame, warmup: float) -> 
 def _check_hours(firm: Firm, row: pd.Series, weekly: pd.DataFrame) -> None:
     scenario = firm.scenario
     week_hours = scenario.clock.week_hours
-    weeks = firm.weeks - firm.first_week
+    weeks = firm.calendar.weeks - firm.calendar.first_week
     assert row["weeks"] == weeks
     staff = scenario.sales.staff
     assert row["sales_hours_paid"] == pytest.approx(staff * week_hours * weeks, rel=1e-9, abs=1e-9)
@@ -322,7 +322,7 @@ def _check_hours(firm: Firm, row: pd.Series, weekly: pd.DataFrame) -> None:
     for department, ledger_staff in (
         (firm.sales.ledger, staff),
         (firm.service.ledger, scenario.service.staff),
-        (firm.marketing_ledger, scenario.marketing.staff),
+        (firm.marketing.ledger, scenario.marketing.staff),
     ):
         for hours in department.weekly():
             assert all(h >= -1e-9 for h in hours)
@@ -349,7 +349,7 @@ def _check_hours(firm: Firm, row: pd.Series, weekly: pd.DataFrame) -> None:
 def _check_money(firm: Firm, row: pd.Series, weekly: pd.DataFrame, customers: pd.DataFrame) -> None:
     scenario = firm.scenario
     measured = weekly[~weekly["in_warmup"]]
-    assert (weekly["in_warmup"] == (weekly["week"] < firm.first_week)).all()
+    assert (weekly["in_warmup"] == (weekly["week"] < firm.calendar.first_week)).all()
     assert row["revenue"] == pytest.approx(row["revenue_new"] + row["revenue_repeat"], rel=1e-9)
     assert row["revenue"] == pytest.approx(measured["revenue"].sum(), rel=1e-9, abs=1e-6)
     assert row["revenue_new"] == pytest.approx(measured["revenue_new"].sum(), rel=1e-9, abs=1e-6)
@@ -380,7 +380,7 @@ def _check_customers(
     firm: Firm, row: pd.Series, weekly: pd.DataFrame, leads: pd.DataFrame, customers: pd.DataFrame
 ) -> None:
     scenario = firm.scenario
-    warmup = firm.first_week * scenario.clock.week_hours
+    warmup = firm.calendar.first_week * scenario.clock.week_hours
     won = customers[customers["origin"] == "won"]
     initial = customers[customers["origin"] == "initial"]
     assert len(initial) == sum(s.initial_customers for s in scenario.market.segments)
@@ -425,7 +425,7 @@ def _check_customers(
 
 
 def _check_queues(firm: Firm, queues: pd.DataFrame) -> None:
-    horizon = firm.horizon
+    horizon = firm.calendar.horizon
     assert (queues["arrivals"] >= queues["taken"] + queues["expired"]).all()
     assert (queues["waiting_at_end"] >= 0).all()
     assert (queues["total_wait_h"] >= -1e-9).all()
@@ -465,10 +465,10 @@ def test_conservation(raw: dict[str, Any], seed: int) -> None:
     row = tables["summary"].iloc[0]
     weekly, leads = tables["weekly"], tables["leads"]
     customers, queues = tables["customers"], tables["queues"]
-    assert len(weekly) == firm.weeks
-    warmup = firm.first_week * scenario.clock.week_hours
+    assert len(weekly) == firm.calendar.weeks
+    warmup = firm.calendar.first_week * scenario.clock.week_hours
 
-    _check_leads(scenario, leads, firm.horizon)
+    _check_leads(scenario, leads, firm.calendar.horizon)
     _check_summary_leads(row, leads, warmup)
     _check_hours(firm, row, weekly)
     _check_money(firm, row, weekly, customers)
@@ -489,7 +489,7 @@ def test_headline_scenarios_conserve(name: str, scenarios_dir: Any) -> None:
     row = tables["summary"].iloc[0]
     leads = tables["leads"]
     assert row["leads"] > 50
-    _check_leads(scenario, leads, firm.horizon)
+    _check_leads(scenario, leads, firm.calendar.horizon)
     _check_summary_leads(row, leads, 2 * scenario.clock.week_hours)
     _check_hours(firm, row, tables["weekly"])
     _check_money(firm, row, tables["weekly"], tables["customers"])

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.model import TABLES
+from sim.results import TABLES
 from sim.runner import iterate, run
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"

@@ -23,7 +23,7 @@ import pytest
 import sim
 from sim.model.customers import Request
 from sim.model.firm import Firm
-from sim.model.market import Lead
+from sim.model.leads import Lead
 
 Step = tuple[float, Callable[[Firm], Any]]
 
@@ -58,7 +58,7 @@ def _scenario(**overrides: Any) -> sim.Scenario:
 
 
 def _lead(firm: Firm) -> Lead:
-    return firm.new_lead(firm.segments[0], "organic", "")
+    return firm.market.inquire(firm.segments[0], "organic")
 
 
 def _trace(scenario: sim.Scenario, steps: list[Step]) -> tuple[Firm, list[Any]]:

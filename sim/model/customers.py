@@ -14,22 +14,28 @@ does not happen, and a complaint counts as unresolved after
 
 Each customer's next order and base churn are timeouts with a callback, not a
 process, so thousands of customers cost one event per order.
+
+Wired by the firm: ``route`` is the department that handles customers'
+requests (or None), ``onboarding`` whether new customers need setting up,
+``fit_factor(now)`` scales problems per order (product fit, from marketing) and
+``on_order(customer, repeat)`` is told of every order (sales' expediting).
 """
 
 from __future__ import annotations
 
 import math
 import typing
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Any
 
+import numpy as np
 import simpy
 
 from sim.distributions import Dist
-from sim.model.market import SegmentState
-
-if TYPE_CHECKING:
-    from sim.model.firm import Firm
-    from sim.model.work import Department
+from sim.model.context import RunContext
+from sim.model.segments import SegmentState
+from sim.model.work import Department
+from sim.scenario.schema import Retention
 
 INITIAL, WON = "initial", "won"
 
@@ -78,18 +84,30 @@ class Request:
         self.value = value
 
 
+def _perfect_fit(now: float) -> float:
+    return 1.0
+
+
+def _no_follow_up(customer: Customer, repeat: bool) -> None:
+    return None
+
+
 class Customers:
     """All customers of one replication and what happens to them."""
 
-    def __init__(self, firm: Firm) -> None:
-        self.firm = firm
-        self.env = firm.env
+    def __init__(
+        self, context: RunContext, segments: list[SegmentState], retention: Retention
+    ) -> None:
+        self.env = context.env
+        self.calendar = context.calendar
+        self._counts = context.counts
+        self.segments = segments
         self.all: list[Customer] = []
-        streams = firm.streams
+        streams = context.streams
         self._order_gap = {}
         self._order_value = {}
         self._churn_gap = {}
-        for segment in firm.segments:
+        for segment in segments:
             spec = segment.spec
             name = segment.name
             if spec.reorder_rate > 0:
@@ -110,7 +128,9 @@ class Customers:
         self._loyal_handled = streams.uniform("customers/loyalty/handled")
         self._loyal_unanswered = streams.uniform("customers/loyalty/unanswered")
         self.route: Department | None = None  # who handles customers' requests
-        retention = firm.scenario.retention
+        self.onboarding = False  # whether new customers need setting up by ``route``
+        self.fit_factor: Callable[[float], float] = _perfect_fit
+        self.on_order: Callable[[Customer, bool], None] = _no_follow_up
         self._silent_loyal = retention.silent
         self._unsatisfied_loyal = retention.unsatisfied
         self._satisfied_steps = retention.satisfied
@@ -118,11 +138,12 @@ class Customers:
         # complaint records: (time resolved, resolution time in hours)
         self.resolved_at: list[float] = []
         self.resolution_h: list[float] = []
+        self.active_at_week_end = [0] * context.calendar.weeks
 
     # -- creation ------------------------------------------------------------
     def add_initial(self) -> None:
         """The existing customer base at time 0."""
-        for segment in self.firm.segments:
+        for segment in self.segments:
             for _ in range(segment.spec.initial_customers):
                 self._create(segment, INITIAL, 0.0, -1)
 
@@ -131,10 +152,10 @@ class Customers:
         now = self.env.now
         customer = self._create(segment, WON, now, lead_id)
         customer.orders = 1
-        self.firm.weekly_add("customers_won", now, 1)
-        route = self.route
-        if route is not None and self.firm.onboarding_needed(route):
-            route.submit("onboarding", Request("onboarding", customer, now, 0.0))
+        self._counts.add("customers_won", now, 1)
+        if self.onboarding:
+            assert self.route is not None
+            self.route.submit("onboarding", Request("onboarding", customer, now, 0.0))
         self.after_order(customer, repeat=False)
         return customer
 
@@ -171,20 +192,19 @@ class Customers:
         """A repeat order has been handled: book the money and what follows an order."""
         customer.orders += 1
         customer.revenue += value
-        self.firm.weekly_add("revenue_repeat", self.env.now, value)
+        self._counts.add("revenue_repeat", self.env.now, value)
         self.after_order(customer, repeat=True)
 
     def after_order(self, customer: Customer, repeat: bool) -> None:
         """Expediting and the chance of a problem, after any order."""
-        firm = self.firm
-        firm.selling.maybe_expedite(customer, repeat)
+        self.on_order(customer, repeat)
         now = self.env.now
         problems = customer.segment.spec.problem_probability
-        if problems == 0 or self._problem() >= problems * firm.marketing.fit_factor(now):
+        if problems == 0 or self._problem() >= problems * self.fit_factor(now):
             return
         if self._complain() < customer.segment.spec.complaint_share:
             customer.complaints += 1
-            firm.weekly_add("complaints", now, 1)
+            self._counts.add("complaints", now, 1)
             request = Request("complaint", customer, now, 0.0)
             if self.route is None:
                 self._schedule(self.unresolved_after, customer, self._on_unanswered)
@@ -229,4 +249,40 @@ class Customers:
         customer.active = False
         customer.churned = now
         customer.segment.active -= 1
-        self.firm.weekly_add("customers_churned", now, 1)
+        self._counts.add("customers_churned", now, 1)
+
+    # -- records ----------------------------------------------------------------
+    def snapshot(self, week: int) -> None:
+        """Record the active customers at the end of ``week``."""
+        self.active_at_week_end[week] = sum(segment.active for segment in self.segments)
+
+    def summary(self) -> dict[str, Any]:
+        """The summary's customer figures (weeks after the warm-up; active at the end)."""
+        counts = self._counts
+        resolved_at = np.asarray(self.resolved_at)
+        resolution = np.asarray(self.resolution_h)[resolved_at >= self.calendar.measured_from]
+        return {
+            "customers_won": int(counts.measured("customers_won")),
+            "customers_active": int(self.active_at_week_end[-1]),
+            "customers_churned": int(counts.measured("customers_churned")),
+            "complaints": int(counts.measured("complaints")),
+            "complaints_resolved": int(resolution.size),
+            "mean_complaint_resolution_h": (
+                float(resolution.mean()) if resolution.size else math.nan
+            ),
+        }
+
+    def columns(self) -> dict[str, list[Any]]:
+        """The customer table's columns (one entry per customer)."""
+        customers = self.all
+        return {
+            "customer_id": [c.id for c in customers],
+            "segment": [c.segment.name for c in customers],
+            "origin": [c.origin for c in customers],
+            "lead_id": [c.lead_id for c in customers],
+            "won_h": [c.won for c in customers],
+            "churned_h": [c.churned for c in customers],
+            "orders": [c.orders for c in customers],
+            "revenue": [c.revenue for c in customers],
+            "complaints": [c.complaints for c in customers],
+        }

@@ -1,128 +1,126 @@
 """One replication of one firm: build, wire, run, collect (desmod's lifecycle).
 
-Every department is built the same way and keeps its own records (ledger,
-queue statistics), which ``sim.model.records.collect`` turns into tables once
-the run is over. The model reads no files, prints nothing and plots nothing;
-per-event work is plain Python on floats.
+Every department is built the same way, from a :class:`RunContext` (clock,
+calendar, streams, weekly counts) and its part of the scenario; the firm then
+wires them once, handing each the few callables it needs from its neighbours
+(``sales.on_win = customers.win``, ``customers.fit_factor =
+marketing.fit_factor``, ...), so no department knows the firm or reaches into
+another. When the run is over each department reports its own figures and
+rows, and ``sim.model.records`` merges them into tables. The model reads no
+files, prints nothing and plots nothing; per-event work is plain Python on
+floats.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection
 from typing import Any
 
 import pandas as pd
 import simpy
 
+from sim.model.context import Calendar, RunContext
 from sim.model.customers import Customers
-from sim.model.ledger import MARKETING_CATEGORIES, SALES_CATEGORIES, SERVICE_CATEGORIES, Ledger
-from sim.model.market import MARKETING, ORGANIC, REFERRAL, Lead, SegmentState, arrival_processes
-from sim.model.marketing import InsightLevel, MarketingDepartment
-from sim.model.records import TABLES, collect
+from sim.model.leads import lead_columns, lead_summary
+from sim.model.ledger import SALES_CATEGORIES, SERVICE_CATEGORIES, Ledger
+from sim.model.market import Market
+from sim.model.marketing import MarketingDepartment
+from sim.model.records import Reports, money, tables
 from sim.model.sales import SalesWork
 from sim.model.service import FeedbackLoop, RequestWork
 from sim.model.work import Department
-from sim.scenario import SALES_WORK, SERVICE_WORK, Scenario
-from sim.streams import Streams
+from sim.results import TABLES
+from sim.scenario import Scenario
+from sim.streams import Streams, replication_seed
 
-_WEEKLY_COUNTS = (
-    "revenue_new",
-    "revenue_repeat",
-    "leads",
-    "customers_won",
-    "customers_churned",
-    "complaints",
-)
+# the ledger category each kind of customers' request is booked to, in each department
+SALES_REQUESTS = {"complaint": "servicing", "reorder": "servicing", "onboarding": "servicing"}
+SERVICE_REQUESTS = {"complaint": "complaints", "reorder": "reorders", "onboarding": "onboarding"}
 
 
 class Firm:
-    """The state of one replication: clock, streams, departments, market, records."""
+    """The departments of one replication, wired together, and its run."""
 
     def __init__(self, scenario: Scenario, seed: int, replication: int) -> None:
         self.scenario = scenario
         self.seed = seed
         self.replication = replication
-        self.env = simpy.Environment()
         clock = scenario.clock
-        self.week_hours = clock.week_hours
-        # whole weeks (validated); snap away float noise such as 50 d of 44-hour weeks
-        self.weeks = max(1, round(clock.horizon / clock.week_hours))
-        self.horizon = self.weeks * clock.week_hours
-        self.first_week = int(round(clock.warmup / clock.week_hours))
-        self.streams = Streams(seed, replication)
-        self.counts = {name: [0.0] * self.weeks for name in _WEEKLY_COUNTS}
-        self._leads_per_week = self.counts["leads"]  # counted on the hot path
-        self.active_at_week_end = [0] * self.weeks
-        self.insight_at_week_end = [0.0] * self.weeks
-        self.leads: list[Lead] = []
+        self.calendar = Calendar(clock.week_hours, clock.horizon, clock.warmup)
+        self.env = simpy.Environment()
+        self.context = RunContext(self.env, Streams(seed, replication), self.calendar)
+        self._build()
+        self._wire()
 
-        # build
-        self.segments = [SegmentState(i, spec) for i, spec in enumerate(scenario.market.segments)]
-        marketing = scenario.marketing
-        self.insight = InsightLevel(marketing.insight.initial, marketing.insight.fade)
-        self.marketing = MarketingDepartment(
-            marketing, self.segments, self.insight, self.week_hours
-        )
-        self._channel_intent = {channel.name: channel.intent for channel in marketing.channels}
-        self.marketing_ledger = Ledger(
-            MARKETING_CATEGORIES, marketing.staff, self.weeks, self.week_hours
-        )
-        sales = scenario.sales
+    # -- build: every department from the context and its own settings --------------
+    def _build(self) -> None:
+        scenario, context, calendar = self.scenario, self.context, self.calendar
+        self.market = Market(context, scenario.market)
+        self.marketing = MarketingDepartment(scenario.marketing, self.market.segments, calendar)
+        sales, service = scenario.sales, scenario.service
         self.sales = Department(
             self.env,
             "sales",
             sales.staff,
             sales.priority,
-            Ledger(SALES_CATEGORIES, sales.staff, self.weeks, self.week_hours),
+            Ledger(SALES_CATEGORIES, sales.staff, calendar),
         )
-        service = scenario.service
         self.service = Department(
             self.env,
             "service",
             service.staff,
             service.priority,
-            Ledger(SERVICE_CATEGORIES, service.staff, self.weeks, self.week_hours),
+            Ledger(SERVICE_CATEGORIES, service.staff, calendar),
         )
-        self.customers = Customers(self)
-        self._patience = {
-            segment.name: self.streams.sampler(f"patience/{segment.name}", segment.spec.patience)
-            for segment in self.segments
-            if segment.spec.patience is not None
-        }
+        self.customers = Customers(context, self.market.segments, scenario.retention)
+        self.selling = SalesWork(context, sales, self.sales, self.market.segments)
+        # sales keeps no feedback records (MODEL.md): only service's requests teach marketing
+        self.sales_requests = RequestWork(context, self.sales, sales, SALES_REQUESTS, False)
+        self.service_requests = RequestWork(context, self.service, service, SERVICE_REQUESTS, True)
+        self.feedback = FeedbackLoop(
+            context, service.feedback, self.service, self.service_requests, self.insight
+        )
 
-        # wire: who does customers' work
-        self.selling = SalesWork(self)
-        servicing = {"complaint": "servicing", "reorder": "servicing", "onboarding": "servicing"}
-        self.sales_requests = RequestWork(
-            self,
-            self.sales,
-            {
-                "complaint": sales.complaint,
-                "reorder": sales.reorder,
-                "onboarding": sales.onboarding,
-            },
-            sales.complaint_satisfaction,
-            servicing,
-            keeps_records=False,
+    # -- wire: the callables each department needs from its neighbours --------------
+    def _wire(self) -> None:
+        market, marketing, customers, selling = (
+            self.market,
+            self.marketing,
+            self.customers,
+            self.selling,
         )
-        self.service_requests = RequestWork(
-            self,
-            self.service,
-            {
-                "complaint": service.complaint,
-                "reorder": service.reorder,
-                "onboarding": service.onboarding,
-            },
-            service.complaint_satisfaction,
-            {"complaint": "complaints", "reorder": "reorders", "onboarding": "onboarding"},
-            keeps_records=True,
-        )
-        self.feedback = FeedbackLoop(self, self.service, self.service_requests)
-        if service.staff > 0:
-            self.customers.route = self.service
-        elif scenario.sales_handles_service:
-            self.customers.route = self.sales
+        market.on_inquiry = lambda lead: self.sales.submit("lead", lead)
+        market.channel_intent = marketing.lead_intent
+        market.apply_pressure = marketing.apply_pressure
+        market.channels_reaching = marketing.channels_reaching
+        selling.on_win = customers.win
+        selling.cold_lead = market.cold_lead
+        customers.fit_factor = marketing.fit_factor
+        customers.on_order = selling.maybe_expedite
+        for requests in (self.sales_requests, self.service_requests):
+            requests.on_complaint_done = customers.resolve_complaint
+            requests.on_reorder_done = customers.book_repeat_order
+        # who handles customers' requests, decided here once (see Scenario.request_handler)
+        handler = self.scenario.request_handler
+        route = {"service": self.service, "sales": self.sales}.get(handler or "")
+        customers.route = route
+        if handler is not None:
+            customers.onboarding = not getattr(self.scenario, handler).onboarding.is_zero
+
+    @property
+    def insight(self) -> Any:
+        """The insight level marketing acts on and service's reports raise."""
+        return self.marketing.insight
+
+    @property
+    def segments(self) -> list[Any]:
+        """The market's segments (live state)."""
+        return self.market.segments
+
+    @property
+    def leads(self) -> list[Any]:
+        """Every lead so far."""
+        return self.market.leads
 
     @property
     def feedback_active(self) -> bool:
@@ -134,49 +132,6 @@ class Firm:
             and scenario.marketing.staff > 0
         )
 
-    # -- services the departments call --------------------------------------------
-    def weekly_add(self, name: str, now: float, amount: float) -> None:
-        """Add to a weekly count (the week containing ``now``)."""
-        week = int(now // self.week_hours)
-        if week >= self.weeks:
-            week = self.weeks - 1
-        self.counts[name][week] += amount
-
-    def onboarding_needed(self, department: Department) -> bool:
-        """Whether new customers take any of this department's time."""
-        spec = self.scenario.service if department is self.service else self.scenario.sales
-        return not spec.onboarding.is_zero
-
-    def new_lead(
-        self, segment: SegmentState, source: str, channel: str, contacted: bool = False
-    ) -> Lead:
-        """A prospect inquires (or a cold call books a meeting); hand it to sales."""
-        now = self.env.now
-        spec = segment.spec
-        if source == MARKETING:
-            intent = self.marketing.lead_intent(self._channel_intent[channel], now)
-        elif source == ORGANIC:
-            intent = spec.intent_organic
-        elif source == REFERRAL:
-            intent = spec.intent_referral
-        else:
-            intent = self.scenario.sales.prospecting.intent
-        patience = self._patience.get(segment.name)
-        deadline = now + patience() if patience is not None and not contacted else math.inf
-        leads = self.leads
-        lead = Lead(len(leads), source, channel, segment, now, intent, deadline)
-        leads.append(lead)
-        segment.pool -= 1
-        segment.open_leads += 1
-        week = int(now // self.week_hours)
-        self._leads_per_week[week if week < self.weeks else self.weeks - 1] += 1
-        if contacted:
-            lead.contacted = now
-            lead.waited = 0.0
-        else:
-            self.sales.submit("lead", lead)
-        return lead
-
     # -- run ----------------------------------------------------------------------
     def run(self) -> None:
         """Start every process and run to the horizon."""
@@ -184,30 +139,72 @@ class Firm:
         self.customers.add_initial()
         self.sales.start()
         self.service.start()
-        for segment in self.segments:
-            for process in arrival_processes(self, segment):
-                env.process(process)
+        self.market.start()
         if self.feedback_active:
             env.process(self.feedback.reviews())
         env.process(self._week_ends())
-        env.run(until=self.horizon)
-        self._snapshot(self.weeks - 1)
-        self.sales.close(self.horizon)
-        self.service.close(self.horizon)
-        self.marketing.book(self.marketing_ledger)
+        horizon = self.calendar.horizon
+        env.run(until=horizon)
+        self._snapshot(self.calendar.weeks - 1)
+        self.sales.close(horizon)
+        self.service.close(horizon)
+        self.marketing.close()
 
     def _week_ends(self) -> Any:
-        for week in range(self.weeks - 1):
-            yield self.env.timeout(self.week_hours)
+        calendar = self.calendar
+        for week in range(calendar.weeks - 1):
+            yield self.env.timeout(calendar.start(week + 1) - self.env.now)
             self._snapshot(week)
 
     def _snapshot(self, week: int) -> None:
-        self.active_at_week_end[week] = sum(segment.active for segment in self.segments)
-        self.insight_at_week_end[week] = self.insight.at(self.env.now)
+        self.customers.snapshot(week)
+        self.marketing.snapshot(week, self.env.now)
+
+    # -- collect -------------------------------------------------------------------
+    def reports(self, keep: Collection[str]) -> Reports:
+        """What every department reports, in the order of the tables' columns."""
+        calendar = self.calendar
+        first = calendar.first_week
+        leads = lead_columns(self.market.leads, calendar.measured_from)
+        departments = (
+            ("sales", self.sales.ledger),
+            ("service", self.service.ledger),
+            ("marketing", self.marketing.ledger),
+        )
+        return Reports(
+            identity={
+                "scenario": self.scenario.name,
+                "replication": self.replication,
+                "seed": replication_seed(self.seed, self.replication),
+                "weeks": calendar.measured_weeks,
+            },
+            summary=[
+                money(self.scenario, self.context.counts, calendar.measured_weeks),
+                self.selling.summary(first),
+                lead_summary(leads),
+                self.customers.summary(),
+                self.marketing.summary(first, calendar.horizon),
+                {f"utilisation_{name}": ledger.utilisation(first) for name, ledger in departments},
+            ],
+            weekly=[
+                self.context.counts.per_week,
+                {"customers_active": self.customers.active_at_week_end},
+                {"insight": self.marketing.insight_at_week_end},
+                self.selling.weekly_columns(),
+            ]
+            if "weekly" in keep
+            else [],
+            leads=leads,
+            customers=self.customers.columns() if "customers" in keep else {},
+            queues=[
+                *self.sales.queue_rows(calendar.horizon),
+                *self.service.queue_rows(calendar.horizon),
+            ],
+        )
 
     def collect(self, keep: Collection[str] = TABLES) -> dict[str, pd.DataFrame]:
         """The finished replication's tables (see ``sim.model.records``)."""
-        return collect(self, keep)
+        return tables(self.reports(keep), self.calendar, keep)
 
     def dismantle(self) -> None:
         """Break the reference cycles of a finished replication.
@@ -223,7 +220,7 @@ class Firm:
         pending += self.sales._idle + self.service._idle
         for event in pending:
             event.callbacks = None  # type: ignore[assignment]  # as SimPy does once processed
-        hubs = [self.env, self.sales, self.service, self.customers, self.selling]
+        hubs = [self.env, self.sales, self.service, self.customers, self.selling, self.market]
         hubs += [self.sales_requests, self.service_requests, self.feedback, self.marketing]
         for hub in hubs:
             hub.__dict__.clear()
@@ -236,9 +233,9 @@ def simulate(
     """Run one replication and return its tables."""
     firm = Firm(scenario, seed, replication)
     firm.run()
-    tables = firm.collect(keep)
+    made = firm.collect(keep)
     firm.dismantle()
-    return tables
+    return made
 
 
-__all__ = ["SALES_WORK", "SERVICE_WORK", "TABLES", "Firm", "simulate"]
+__all__ = ["TABLES", "Firm", "simulate"]

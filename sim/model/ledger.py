@@ -2,12 +2,15 @@
 
 MODEL.md, "What is measured": sales hours are selling, prospecting, servicing,
 expediting or idle; service and marketing have their own categories. The
-ledger bins hours by week, so weekly shares and the summary (weeks after the
-warm-up) come from one record. Whatever a worker is doing when the horizon is
-reached is closed at the horizon, so the categories add up to the paid hours.
+ledger bins hours by week (with the run's exact calendar), so weekly shares
+and the summary (weeks after the warm-up) come from one record. Whatever a
+worker is doing when the horizon is reached is closed at the horizon, so the
+categories add up to the paid hours.
 """
 
 from __future__ import annotations
+
+from sim.model.context import Calendar
 
 SALES_CATEGORIES = ("selling", "prospecting", "servicing", "expediting", "idle")
 SERVICE_CATEGORIES = ("complaints", "reorders", "onboarding", "analysis", "idle")
@@ -17,13 +20,13 @@ MARKETING_CATEGORIES = ("campaigns", "research", "idle")
 class Ledger:
     """Hours by week and category for one department."""
 
-    def __init__(self, categories: tuple[str, ...], staff: int, weeks: int, week_hours: float):
+    def __init__(self, categories: tuple[str, ...], staff: int, calendar: Calendar) -> None:
         self.categories = categories
         self.staff = staff
-        self.weeks = weeks
-        self.week_hours = week_hours
+        self.calendar = calendar
+        self.weeks = calendar.weeks
         self._width = len(categories)
-        self.hours = [0.0] * (weeks * self._width)
+        self.hours = [0.0] * (self.weeks * self._width)
         # what each worker is doing now, so the horizon can close it: (category, start)
         self.current: list[tuple[int, float]] = [(categories.index("idle"), 0.0)] * staff
 
@@ -33,16 +36,16 @@ class Ledger:
 
     def add(self, category: int, start: float, end: float) -> None:
         """Book the interval [start, end) to a category, split at week boundaries."""
-        week_hours = self.week_hours
+        calendar = self.calendar
         width = self._width
         hours = self.hours
-        week = int(start // week_hours)
-        boundary = (week + 1) * week_hours
+        week = calendar.week_of(start)
+        boundary = calendar.start(week + 1)
         while end > boundary:
             hours[week * width + category] += boundary - start
             start = boundary
             week += 1
-            boundary += week_hours
+            boundary = calendar.start(week + 1)
         if end > start:
             hours[week * width + category] += end - start
 
@@ -54,10 +57,10 @@ class Ledger:
 
     def book_shares(self, shares: dict[str, float]) -> None:
         """Book a department whose time use follows from its settings (marketing)."""
-        paid = self.staff * self.week_hours
         for category, share in shares.items():
             column = self.index(category)
             for week in range(self.weeks):
+                paid = self.staff * (self.calendar.start(week + 1) - self.calendar.start(week))
                 self.hours[week * self._width + column] += share * paid
 
     def weekly(self) -> list[list[float]]:
@@ -72,3 +75,9 @@ class Ledger:
             for category, value in zip(self.categories, row, strict=True):
                 totals[category] += value
         return totals
+
+    def utilisation(self, first_week: int) -> float:
+        """Share of the paid hours from ``first_week`` on not spent idle (NaN: no staff)."""
+        hours = self.totals(first_week)
+        total = sum(hours.values())
+        return 1.0 - hours["idle"] / total if total else float("nan")

@@ -12,6 +12,10 @@ same in every scenario of the segment, so its candidates are too. A segment of
 ``size = "unlimited"`` is a plain Poisson source at its fixed lead rate plus
 marketing.
 
+The market is also where every lead is born (inbound inquiries, and the cold
+leads sales books by prospecting): it draws the lead's patience, takes the
+prospect out of the pool and hands inbound leads to whoever contacts them.
+
 A prospect makes one inquiry: a lead that is lost or abandoned bought
 elsewhere and leaves the pool (documented in the README).
 """
@@ -21,186 +25,171 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import simpy
 
 from sim.distributions import Dist
-from sim.scenario.schema import Segment
-
-if TYPE_CHECKING:
-    from sim.model.firm import Firm
-
-ORGANIC, REFERRAL, MARKETING, COLD = "organic", "referral", "marketing", "cold"
-LEAD_SOURCES = (ORGANIC, REFERRAL, MARKETING, COLD)
+from sim.model.context import RunContext
+from sim.model.leads import COLD, MARKETING, ORGANIC, REFERRAL, Lead
+from sim.model.segments import SegmentState
+from sim.scenario.schema import Market as MarketSpec
 
 
-class Lead:
-    """One inquiry, from creation to its one final state."""
+def _no_marketing(segment: SegmentState, now: float) -> None:
+    return None
 
-    __slots__ = (
-        "channel",
-        "closed",
-        "contacted",
-        "created",
-        "deadline",
-        "id",
-        "intent",
-        "lost_reason",
-        "outcome",
-        "qualified",
-        "segment",
-        "source",
-        "value",
-        "waited",
-    )
 
-    def __init__(
+class Market:
+    """The segments of one replication and the leads they produce.
+
+    Wired by the firm: ``on_inquiry`` receives every inbound lead (sales
+    contacts it); ``channel_intent(channel, now)`` gives a marketing lead's
+    intent; ``apply_pressure(segment, now)`` sets the channels' pressure for the
+    week; ``channels_reaching(segment)`` names the channels that reach a segment.
+    """
+
+    def __init__(self, context: RunContext, spec: MarketSpec) -> None:
+        self.context = context
+        self.env = context.env
+        self.segments = [SegmentState(i, segment) for i, segment in enumerate(spec.segments)]
+        self.leads: list[Lead] = []
+        self._patience = {
+            segment.name: context.streams.sampler(f"patience/{segment.name}", segment.spec.patience)
+            for segment in self.segments
+            if segment.spec.patience is not None
+        }
+        self._counts = context.counts
+        self.on_inquiry: Callable[[Lead], None] = _unwired
+        self.channel_intent: Callable[[str, float], float] = _unwired_intent
+        self.apply_pressure: Callable[[SegmentState, float], None] = _no_marketing
+        self.channels_reaching: Callable[[SegmentState], list[str]] = lambda segment: []
+
+    # -- leads ----------------------------------------------------------------
+    def inquire(self, segment: SegmentState, source: str, channel: str = "") -> Lead:
+        """A prospect inquires: a new inbound lead, handed on to be contacted."""
+        spec = segment.spec
+        if source == MARKETING:
+            intent = self.channel_intent(channel, self.env.now)
+        elif source == ORGANIC:
+            intent = spec.intent_organic
+        else:
+            intent = spec.intent_referral
+        lead = self._create(segment, source, channel, intent, contacted=False)
+        self.on_inquiry(lead)
+        return lead
+
+    def cold_lead(self, segment: SegmentState, intent: float) -> Lead:
+        """A cold call booked a meeting: a lead already contacted (the caller closes it)."""
+        return self._create(segment, COLD, "", intent, contacted=True)
+
+    def _create(
+        self, segment: SegmentState, source: str, channel: str, intent: float, contacted: bool
+    ) -> Lead:
+        now = self.env.now
+        patience = self._patience.get(segment.name)
+        deadline = now + patience() if patience is not None and not contacted else math.inf
+        leads = self.leads
+        lead = Lead(len(leads), source, channel, segment, now, intent, deadline)
+        leads.append(lead)
+        segment.pool -= 1
+        segment.open_leads += 1
+        self._counts.add("leads", now)
+        if contacted:
+            lead.contacted = now
+            lead.waited = 0.0
+        return lead
+
+    # -- arrivals ---------------------------------------------------------------
+    def start(self) -> None:
+        """Start one inquiry process per source of demand that can ever be non-zero."""
+        for segment in self.segments:
+            for process in self._arrival_processes(segment):
+                self.env.process(process)
+
+    def _arrival_processes(self, segment: SegmentState) -> list[Generator[Any, Any, None]]:
+        processes = []
+        if segment.organic_bound() > 0:
+            processes.append(
+                self._arrivals(
+                    segment,
+                    ORGANIC,
+                    "",
+                    segment.organic_bound,
+                    segment.organic_rate,
+                    exact=segment.unlimited,
+                )
+            )
+        if not segment.unlimited and segment.q > 0:
+            processes.append(
+                self._arrivals(
+                    segment, REFERRAL, "", segment.referral_bound, segment.referral_rate, False
+                )
+            )
+        for channel in self.channels_reaching(segment):
+            rate = functools.partial(segment.channel_rate, channel)
+            # within a week a channel's pressure is fixed and the pool only shrinks
+            processes.append(
+                self._arrivals(segment, MARKETING, channel, rate, rate, exact=segment.unlimited)
+            )
+        return processes
+
+    def _arrivals(
         self,
-        lead_id: int,
+        segment: SegmentState,
         source: str,
         channel: str,
-        segment: SegmentState,
-        created: float,
-        intent: float,
-        deadline: float,
-    ) -> None:
-        self.id = lead_id
-        self.source = source
-        self.channel = channel
-        self.segment = segment
-        self.created = created
-        self.intent = intent
-        self.deadline = deadline  # when it buys elsewhere if still not contacted
-        self.contacted = math.nan
-        self.qualified = False
-        self.closed = math.nan
-        self.outcome = "open"
-        self.lost_reason = ""
-        self.value = math.nan
-        self.waited = math.nan
+        bound_of: Callable[[], float],
+        rate_of: Callable[[], float],
+        exact: bool,
+    ) -> Generator[simpy.Event, Any, None]:
+        """Exact (non-homogeneous) Poisson inquiries of one source, by thinning.
 
-
-class SegmentState:
-    """The live state of one segment: its pool, its customers, its open leads."""
-
-    def __init__(self, index: int, spec: Segment) -> None:
-        self.index = index
-        self.spec = spec
-        self.name = spec.name
-        self.unlimited = spec.size == "unlimited"
-        self.size = math.inf if spec.size == "unlimited" else float(spec.size)
-        # prospects who have not yet inquired (N minus customers minus past leads)
-        self.pool = math.inf if self.unlimited else float(spec.size) - spec.initial_customers
-        self.active = 0  # A(t): active customers
-        self.open_leads = 0  # leads still in the pipeline (they may still become customers)
-        self.p = spec.p_organic
-        self.q = spec.q
-        # marketing pressure per channel reaching this segment: for a finite segment a
-        # hazard per prospect, for an unlimited one leads per hour (set weekly)
-        self.channel_rates: dict[str, float] = {}
-
-    def organic_bound(self) -> float:
-        """Candidate rate of organic inquiries: ``N * p`` bounds ``pool * p`` for ever."""
-        return self.spec.lead_rate if self.unlimited else self.size * self.p
-
-    def organic_rate(self) -> float:
-        """Current organic lead rate (per hour)."""
-        return self.spec.lead_rate if self.unlimited else self.pool * self.p
-
-    def referral_bound(self) -> float:
-        """A bound on the word-of-mouth rate ``q * A / N * pool`` until the next boundary.
-
-        Customers come only from leads already open or still to come from the
-        pool, so with x prospects left ``A <= A_now + open + (pool_now - x)``;
-        the rate is then at most the maximum over x in [0, pool] of a concave
-        quadratic.
+        ``bound_of`` is evaluated at the start of each week and must bound
+        ``rate_of`` until the week ends; ``exact`` says the two are equal. The
+        process ends the moment the pool is empty: no candidate can be accepted
+        any more, and a bound that was huge (very cheap leads) must not keep
+        proposing them.
         """
-        if self.pool <= 0:
-            return 0.0
-        ceiling = self.active + self.open_leads + self.pool
-        x = min(self.pool, ceiling / 2.0)
-        return self.q / self.size * x * (ceiling - x)
-
-    def referral_rate(self) -> float:
-        """Current word-of-mouth lead rate (per hour)."""
-        return self.q * self.active / self.size * self.pool
-
-    def channel_rate(self, channel: str) -> float:
-        """Current lead rate from one marketing channel (per hour)."""
-        rate = self.channel_rates.get(channel, 0.0)
-        return rate if self.unlimited else rate * self.pool
-
-
-def arrival_processes(firm: Firm, segment: SegmentState) -> list[Generator[Any, Any, None]]:
-    """One inquiry process per source of demand that can ever be non-zero."""
-    processes = []
-    if segment.organic_bound() > 0:
-        processes.append(
-            _arrivals(
-                firm,
-                segment,
-                ORGANIC,
-                "",
-                segment.organic_bound,
-                segment.organic_rate,
-                exact=segment.unlimited,
-            )
-        )
-    if not segment.unlimited and segment.q > 0:
-        processes.append(
-            _arrivals(
-                firm, segment, REFERRAL, "", segment.referral_bound, segment.referral_rate, False
-            )
-        )
-    for channel in firm.marketing.channels_reaching(segment):
-        rate = functools.partial(segment.channel_rate, channel)
-        # within a week a channel's pressure is fixed and the pool only shrinks
-        processes.append(
-            _arrivals(firm, segment, MARKETING, channel, rate, rate, exact=segment.unlimited)
-        )
-    return processes
-
-
-def _arrivals(
-    firm: Firm,
-    segment: SegmentState,
-    source: str,
-    channel: str,
-    bound_of: Callable[[], float],
-    rate_of: Callable[[], float],
-    exact: bool,
-) -> Generator[simpy.Event, Any, None]:
-    """Exact (non-homogeneous) Poisson inquiries of one source, by thinning.
-
-    ``bound_of`` is evaluated at the start of each week and must bound
-    ``rate_of`` until the week ends; ``exact`` says the two are equal.
-    """
-    env = firm.env
-    name = f"arrivals/{segment.name}/{channel or source}"
-    gap = firm.streams.sampler(f"{name}/gap", Dist("exponential", (("mean", 1.0),)))
-    accept = firm.streams.uniform(f"{name}/accept")
-    week_hours = firm.week_hours
-    marketing = firm.marketing
-    new_lead = firm.new_lead
-    timeout = env.timeout
-    while True:
-        if not segment.unlimited and segment.pool <= 0:
-            return  # nobody left to inquire
-        now = env.now
-        marketing.apply_pressure(segment, now)
-        boundary = (math.floor(now / week_hours) + 1) * week_hours
-        bound = bound_of()
-        if bound <= 0:
-            yield timeout(boundary - now)
-            continue
+        env = self.env
+        name = f"arrivals/{segment.name}/{channel or source}"
+        streams = self.context.streams
+        gap = streams.sampler(f"{name}/gap", Dist("exponential", (("mean", 1.0),)))
+        accept = streams.uniform(f"{name}/accept")
+        next_boundary = self.context.calendar.next_boundary
+        apply_pressure = self.apply_pressure
+        inquire = self.inquire
+        timeout = env.timeout
         while True:
-            candidate = now + gap() / bound
-            if candidate >= boundary:
-                # memorylessness: discard the candidate and start afresh at the boundary
-                yield timeout(boundary - now)
-                break
-            yield timeout(candidate - now)
+            if segment.exhausted:
+                return
             now = env.now
-            if exact or accept() * bound < rate_of():
-                new_lead(segment, source, channel)
+            apply_pressure(segment, now)
+            boundary = next_boundary(now)
+            bound = bound_of()
+            if bound <= 0:
+                yield timeout(boundary - now)
+                continue
+            while True:
+                candidate = now + gap() / bound
+                if candidate >= boundary:
+                    # memorylessness: discard the candidate and start afresh at the boundary
+                    yield timeout(boundary - now)
+                    break
+                yield timeout(candidate - now)
+                if segment.exhausted:  # emptied meanwhile, by this source or another
+                    return
+                now = env.now
+                if exact or accept() * bound < rate_of():
+                    inquire(segment, source, channel)
+
+
+def _unwired(lead: Lead) -> None:
+    raise RuntimeError("Market.on_inquiry is not wired: nobody receives the leads")
+
+
+def _unwired_intent(channel: str, now: float) -> float:
+    raise RuntimeError(f"Market.channel_intent is not wired: no intent for channel {channel!r}")
+
+
+__all__ = ["Market"]

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import math
 
+from sim.model.context import Calendar
 from sim.model.ledger import MARKETING_CATEGORIES, Ledger
-from sim.model.market import SegmentState
+from sim.model.segments import SegmentState
 from sim.scenario.schema import Marketing as MarketingSpec
 
 
@@ -50,19 +51,22 @@ class InsightLevel:
 
 
 class MarketingDepartment:
-    """Turns the budget and the current insight into pressure on each segment."""
+    """Turns the budget and the current insight into pressure on each segment.
+
+    It owns the insight level (raised by service's reports) and the marketers'
+    ledger, whose hours follow from the settings (:meth:`time_use`).
+    """
 
     def __init__(
-        self,
-        spec: MarketingSpec,
-        segments: list[SegmentState],
-        insight: InsightLevel,
-        week_hours: float,
+        self, spec: MarketingSpec, segments: list[SegmentState], calendar: Calendar
     ) -> None:
         self.spec = spec
-        self.insight = insight
-        self.week_hours = week_hours
+        self.insight = InsightLevel(spec.insight.initial, spec.insight.fade)
+        self.calendar = calendar
+        self.ledger = Ledger(MARKETING_CATEGORIES, spec.staff, calendar)
+        self._channel_intent = {channel.name: channel.intent for channel in spec.channels}
         self._applied_week: dict[int, int] = {}
+        self.insight_at_week_end = [0.0] * calendar.weeks
         capacity = spec.staff * spec.capacity_per_head
         budget = spec.budget_per_week
         self.effective_budget = min(budget, capacity) + spec.overflow_efficiency * max(
@@ -87,20 +91,22 @@ class MarketingDepartment:
 
     def apply_pressure(self, segment: SegmentState, now: float) -> None:
         """Set the segment's channel pressures for the week containing ``now``."""
-        week = int(now // self.week_hours)
+        week = self.calendar.week_of(now)
         if self._applied_week.get(segment.index) == week:
             return
         self._applied_week[segment.index] = week
         if not self.spec.channels:
             return
-        effect = insight_effect(self.insight.at(week * self.week_hours))
+        effect = insight_effect(self.insight.at(self.calendar.start(week)))
         cost_factor = 1.0 - self.spec.insight.cost_strength * effect
         pressures = []
         for channel, reach in zip(self.spec.channels, self._reach, strict=True):
             for reached, share in reach:
                 if reached is not segment:
                     continue
-                spend_per_hour = self.effective_budget * channel.budget_share / self.week_hours
+                spend_per_hour = (
+                    self.effective_budget * channel.budget_share / self.calendar.week_hours
+                )
                 leads_per_hour = spend_per_hour * share / (channel.cost_per_lead * cost_factor)
                 rate = leads_per_hour if segment.unlimited else leads_per_hour / segment.size
                 pressures.append((channel.name, rate))
@@ -114,10 +120,11 @@ class MarketingDepartment:
             if any(reached is segment for reached, _ in reach)
         ]
 
-    def lead_intent(self, channel_intent: float, now: float) -> float:
-        """A marketing lead's intent: better targeting moves it towards 1."""
+    def lead_intent(self, channel: str, now: float) -> float:
+        """A marketing lead's intent: the channel's, moved towards 1 by better targeting."""
+        intent = self._channel_intent[channel]
         effect = insight_effect(self.insight.at(now))
-        return channel_intent + (1.0 - channel_intent) * self.spec.insight.intent_strength * effect
+        return intent + (1.0 - intent) * self.spec.insight.intent_strength * effect
 
     def fit_factor(self, now: float) -> float:
         """Multiplier on problems per order from product fit."""
@@ -133,7 +140,14 @@ class MarketingDepartment:
         campaigns = (1.0 - research) * load
         return {"research": research, "campaigns": campaigns, "idle": 1.0 - research - campaigns}
 
-    def book(self, ledger: Ledger) -> None:
-        """Book the marketers' hours for every week."""
-        assert ledger.categories == MARKETING_CATEGORIES
-        ledger.book_shares(self.time_use())
+    def close(self) -> None:
+        """Book the marketers' hours for every week (at the end of the run)."""
+        self.ledger.book_shares(self.time_use())
+
+    def snapshot(self, week: int, now: float) -> None:
+        """Record the insight level at the end of ``week``."""
+        self.insight_at_week_end[week] = self.insight.at(now)
+
+    def summary(self, first_week: int, horizon: float) -> dict[str, float]:
+        """The summary's insight figures."""
+        return {"insight_end": self.insight.at(horizon), "insight_reports": self.insight.reports}

@@ -9,6 +9,9 @@ A lead not contacted before its patience runs out buys elsewhere.
 Where configured, an idle salesperson prospects in blocks: each block's calls
 become meetings at the hit rate (cold leads, already contacted and qualified,
 drawn from the segments' pools). Each order may cost sales expediting hours.
+
+Wired by the firm: ``on_win(segment, lead_id)`` makes the customer (and
+returns it), ``cold_lead(segment, intent)`` creates a cold lead in the market.
 """
 
 from __future__ import annotations
@@ -17,18 +20,18 @@ import bisect
 import functools
 import math
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
 from sim.distributions import BLOCK, batched
+from sim.model.context import RunContext
 from sim.model.customers import Customer, Request
-from sim.model.market import COLD, Lead, SegmentState
-from sim.model.work import Job
-from sim.scenario.schema import SpeedToLead
-
-if TYPE_CHECKING:
-    from sim.model.firm import Firm
+from sim.model.leads import ABANDONED, LOST, NO_DEAL, UNQUALIFIED, WON, Lead
+from sim.model.ledger import SALES_CATEGORIES
+from sim.model.segments import SegmentState
+from sim.model.work import Department, Job
+from sim.scenario.schema import Sales, SpeedToLead
 
 
 def speed_to_lead(curve: SpeedToLead) -> Callable[[float], float]:
@@ -45,17 +48,32 @@ def speed_to_lead(curve: SpeedToLead) -> Callable[[float], float]:
     return lambda wait: float(np.interp(wait, waits, chances))
 
 
+def _unwired_win(segment: SegmentState, lead_id: int) -> Customer:
+    raise RuntimeError("SalesWork.on_win is not wired: nobody keeps the customers won")
+
+
+def _unwired_cold(segment: SegmentState, intent: float) -> Lead:
+    raise RuntimeError("SalesWork.cold_lead is not wired: prospecting has no market")
+
+
 class SalesWork:
     """The sales department's jobs: leads, closings, prospecting, expediting."""
 
-    def __init__(self, firm: Firm) -> None:
-        self.firm = firm
-        self.env = firm.env
-        spec = firm.scenario.sales
+    def __init__(
+        self,
+        context: RunContext,
+        spec: Sales,
+        department: Department,
+        segments: list[SegmentState],
+    ) -> None:
+        self.env = context.env
+        self._counts = context.counts
         self.spec = spec
-        department = firm.sales
         self.department = department
-        streams = firm.streams
+        self.segments = segments
+        self.on_win: Callable[[SegmentState, int], Customer] = _unwired_win
+        self.cold_lead: Callable[[SegmentState, float], Lead] = _unwired_cold
+        streams = context.streams
         self._contact_time = streams.sampler("sales/first_contact_time", spec.first_contact)
         self._meeting_time = streams.sampler("sales/meeting_time", spec.meeting)
         self._collection_time = streams.sampler("sales/collection_time", spec.collection)
@@ -63,7 +81,7 @@ class SalesWork:
         self._win = streams.uniform("sales/win")
         self._deal_value = {
             segment.name: streams.sampler(f"deals/{segment.name}/value", segment.spec.deal_value)
-            for segment in firm.segments
+            for segment in segments
         }
         self._chance = speed_to_lead(spec.speed_to_lead)
         self._meetings = spec.closing_meetings
@@ -100,7 +118,7 @@ class SalesWork:
         lead.qualified = qualified
         duration = self._contact_time()
         if not qualified:
-            return duration, self._selling, functools.partial(self._lose, lead, "unqualified")
+            return duration, self._selling, functools.partial(self._lose, lead, UNQUALIFIED)
         if self._meetings:
             return duration, self._selling, functools.partial(self.department.submit, "lead", lead)
         return self._decide(lead, duration)
@@ -115,29 +133,29 @@ class SalesWork:
         if self._win() < lead.intent:
             duration += self._collection_time()
             return duration, self._selling, functools.partial(self._close_won, lead)
-        return duration, self._selling, functools.partial(self._lose, lead, "no_deal")
+        return duration, self._selling, functools.partial(self._lose, lead, NO_DEAL)
 
     def _close_won(self, lead: Lead) -> None:
         now = self.env.now
         segment = lead.segment
         value = self._deal_value[segment.name]()
         lead.closed = now
-        lead.outcome = "won"
+        lead.outcome = WON
         lead.value = value
         segment.open_leads -= 1
-        self.firm.weekly_add("revenue_new", now, value)
-        customer = self.firm.customers.win(segment, lead.id)
+        self._counts.add("revenue_new", now, value)
+        customer = self.on_win(segment, lead.id)
         customer.revenue += value
 
     def _lose(self, lead: Lead, reason: str) -> None:
         lead.closed = self.env.now
-        lead.outcome = "lost"
+        lead.outcome = LOST
         lead.lost_reason = reason
         lead.segment.open_leads -= 1
 
     def abandon(self, lead: Lead) -> None:
         """The lead's patience ran out before first contact: it bought elsewhere."""
-        lead.outcome = "abandoned"
+        lead.outcome = ABANDONED
         lead.waited = lead.deadline - lead.created
         lead.segment.open_leads -= 1
 
@@ -148,16 +166,17 @@ class SalesWork:
 
     def _cold_hits(self) -> None:
         hits = next(self._hits)
+        intent = self.spec.prospecting.intent
         for _ in range(hits):
             segment = self._pick_segment()
             if segment is None:
                 return
-            lead = self.firm.new_lead(segment, COLD, "", contacted=True)
+            lead = self.cold_lead(segment, intent)
             lead.qualified = True
             self.department.submit("lead", lead)  # booked meeting: closing (and collection)
 
     def _pick_segment(self) -> SegmentState | None:
-        segments = self.firm.segments
+        segments = self.segments
         finite = [segment for segment in segments if not segment.unlimited]
         pools = [segment.pool for segment in finite]
         unlimited = [segment for segment in segments if segment.unlimited]
@@ -184,3 +203,29 @@ class SalesWork:
     def take_expedite(self, request: Request) -> Job:
         """Chase production for one order."""
         return self._expedite_time(), self._expediting, None
+
+    # -- records ----------------------------------------------------------------
+    def summary(self, first_week: int) -> dict[str, Any]:
+        """Where the paid sales hours went after the warm-up (MODEL.md's five categories)."""
+        hours = self.department.ledger.totals(first_week)
+        paid = sum(hours.values())
+        row: dict[str, Any] = {
+            "wasted_sales_capacity": 1.0 - hours["selling"] / paid if paid else math.nan
+        }
+        for category in SALES_CATEGORIES:
+            row[f"sales_share_{category}"] = hours[category] / paid if paid else math.nan
+        row["sales_hours_paid"] = paid
+        return row
+
+    def weekly_columns(self) -> dict[str, np.ndarray]:
+        """Each week's share of paid sales hours by category (NaN: no salespeople)."""
+        ledger = self.department.ledger
+        hours = np.asarray(ledger.weekly()).reshape(ledger.weeks, len(SALES_CATEGORIES))
+        paid = hours.sum(axis=1)
+        columns = {}
+        with np.errstate(invalid="ignore", divide="ignore"):
+            for column, category in enumerate(SALES_CATEGORIES):
+                columns[f"sales_share_{category}"] = np.where(
+                    paid > 0, hours[:, column] / np.where(paid > 0, paid, 1.0), np.nan
+                )
+        return columns

@@ -10,22 +10,32 @@ to act on the reports, so it writes none.
 
 The same request work runs in sales where sales handles customers' requests,
 with sales' own durations and satisfaction, booked as "servicing".
+
+Wired by the firm: ``on_complaint_done(request, satisfied)`` and
+``on_reorder_done(customer, value)`` tell the customers what was done.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
+import math
+from collections.abc import Callable, Generator
+from typing import Any
 
 import simpy
 
-from sim.distributions import Dist
-from sim.model.customers import Request
+from sim.model.context import RunContext
+from sim.model.customers import Customer, Request
+from sim.model.marketing import InsightLevel
 from sim.model.work import Department, Job
+from sim.scenario.schema import Feedback, Sales, Service
 
-if TYPE_CHECKING:
-    from sim.model.firm import Firm
+# the kinds of customers' requests, handled by service or, without one, by sales
+REQUESTS = ("complaint", "reorder", "onboarding")
+
+
+def _unwired(*args: object) -> None:
+    raise RuntimeError("RequestWork is not wired to the customers")
 
 
 class RequestWork:
@@ -33,28 +43,27 @@ class RequestWork:
 
     def __init__(
         self,
-        firm: Firm,
+        context: RunContext,
         department: Department,
-        durations: dict[str, Dist],
-        satisfaction: float,
+        spec: Sales | Service,
         categories: dict[str, str],
         keeps_records: bool,
     ) -> None:
-        self.firm = firm
         self.department = department
-        self.customers = firm.customers
+        self.on_complaint_done: Callable[[Request, bool], None] = _unwired
+        self.on_reorder_done: Callable[[Customer, float], None] = _unwired
         prefix = department.name
-        streams = firm.streams
+        streams = context.streams
         self._time = {
-            kind: streams.sampler(f"{prefix}/{kind}_time", dist) for kind, dist in durations.items()
+            kind: streams.sampler(f"{prefix}/{kind}_time", getattr(spec, kind)) for kind in REQUESTS
         }
         self._satisfied = streams.uniform(f"{prefix}/satisfaction")
-        self._satisfaction = satisfaction
+        self._satisfaction = spec.complaint_satisfaction
         ledger = department.ledger
         self._category = {kind: ledger.index(category) for kind, category in categories.items()}
         self.keeps_records = keeps_records
         self.records = 0
-        for kind in ("complaint", "reorder", "onboarding"):
+        for kind in REQUESTS:
             department.handle(kind, getattr(self, f"take_{kind}"))
 
     def take_complaint(self, request: Request) -> Job:
@@ -68,7 +77,7 @@ class RequestWork:
 
     def _complaint_done(self, request: Request, satisfied: bool) -> None:
         self._record()
-        self.customers.resolve_complaint(request, satisfied)
+        self.on_complaint_done(request, satisfied)
 
     def take_reorder(self, request: Request) -> Job:
         """Book a repeat order."""
@@ -81,7 +90,7 @@ class RequestWork:
     def _reorder_done(self, request: Request) -> None:
         self._record()
         assert request.customer is not None
-        self.customers.book_repeat_order(request.customer, request.value)
+        self.on_reorder_done(request.customer, request.value)
 
     def take_onboarding(self, request: Request) -> Job:
         """Set a new customer up."""
@@ -92,16 +101,33 @@ class RequestWork:
             self.records += 1
 
 
+class AnalysisJob:
+    """A batch of feedback records waiting for service to analyse it."""
+
+    __slots__ = ("created", "records")
+    deadline = math.inf  # an analysis never expires in the queue
+
+    def __init__(self, records: int, created: float) -> None:
+        self.records = records
+        self.created = created
+
+
 class FeedbackLoop:
     """Periodic insight reports: service analysis time turned into marketing insight."""
 
-    def __init__(self, firm: Firm, department: Department, requests: RequestWork) -> None:
-        spec = firm.scenario.service.feedback
-        self.env = firm.env
+    def __init__(
+        self,
+        context: RunContext,
+        spec: Feedback,
+        department: Department,
+        requests: RequestWork,
+        insight: InsightLevel,
+    ) -> None:
+        self.env = context.env
         self.spec = spec
         self.department = department
         self.requests = requests
-        self.insight = firm.insight
+        self.insight = insight
         self._category = department.ledger.index("analysis")
         department.handle("analysis", self.take_analysis)
 
@@ -112,16 +138,14 @@ class FeedbackLoop:
             records = self.requests.records
             if records:
                 self.requests.records = 0
-                self.department.submit(
-                    "analysis", Request("analysis", None, self.env.now, float(records))
-                )
+                self.department.submit("analysis", AnalysisJob(records, self.env.now))
 
-    def take_analysis(self, request: Request) -> Job:
+    def take_analysis(self, job: AnalysisJob) -> Job:
         """Analyse a batch of records into one insight report."""
-        records = request.value
+        records = job.records
         hours = self.spec.analysis_time + self.spec.time_per_record * records
         return (hours, self._category, functools.partial(self._report, records))
 
-    def _report(self, records: float) -> None:
+    def _report(self, records: int) -> None:
         gain = self.spec.learning_rate * records / (records + self.spec.half_saturation)
         self.insight.learn(self.env.now, gain)

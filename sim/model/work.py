@@ -157,6 +157,26 @@ class Department:
                 else:
                     stats.waited += horizon - submitted
 
+    def queue_rows(self, horizon: float) -> list[dict[str, object]]:
+        """One row per kind of work for the queues table (closed at the horizon)."""
+        rows: list[dict[str, object]] = []
+        for work, stats in self.stats.items():
+            left = stats.taken + stats.expired
+            rows.append(
+                {
+                    "department": self.name,
+                    "work": work,
+                    "arrivals": stats.arrivals,
+                    "taken": stats.taken,
+                    "expired": stats.expired,
+                    "waiting_at_end": stats.arrivals - left,
+                    "mean_length": stats.area / horizon,
+                    "total_wait_h": stats.waited,
+                    "horizon_h": horizon,
+                }
+            )
+        return rows
+
     def _expire(
         self, work: str, stats: QueueStats, submitted: float, item: Any, now: float
     ) -> None:

@@ -500,21 +500,32 @@ class Scenario(_Spec):
 
     # -- what the model asks -------------------------------------------------
     @property
-    def sales_handles_service(self) -> bool:
-        """Whether complaints, re-orders and onboarding go to sales."""
-        if self.sales.handles_service == "auto":
-            return self.service.staff == 0
-        return bool(self.sales.handles_service)
+    def request_handler(self) -> Literal["service", "sales"] | None:
+        """Who handles customers' complaints, re-orders and onboarding (decided here once).
+
+        Service whenever it has staff; otherwise sales if ``sales.handles_service``
+        says so ('auto': yes); otherwise nobody (re-orders book themselves and
+        complaints go unanswered).
+        """
+        if self.service.staff > 0:
+            return "service"
+        if self.sales.handles_service in ("auto", True):
+            return "sales"
+        return None
 
     @property
-    def weekly_cost(self) -> float:
-        """Staff plus marketing budget per week: the cost the headline compares at."""
+    def weekly_staff_cost(self) -> float:
+        """Staff cost per week: every department's headcount times its cost per head."""
         return (
             self.sales.staff * self.sales.cost_per_head
             + self.service.staff * self.service.cost_per_head
             + self.marketing.staff * self.marketing.cost_per_head
-            + self.marketing.budget_per_week
         )
+
+    @property
+    def weekly_cost(self) -> float:
+        """Staff plus marketing budget per week: the cost the headline compares at."""
+        return self.weekly_staff_cost + self.marketing.budget_per_week
 
     # -- provenance ------------------------------------------------------------
     @property
