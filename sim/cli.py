@@ -16,22 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.figures import COMPARE_FIGURES, MAIN_FIGURES, WARMUP_FIGURES
 from sim.results import Results
 from sim.runner import run as run_replications
 from sim.scenario import Scenario, ScenarioError, load_scenario, parse_override
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-MAIN_FIGURES = (
-    "revenue",
-    "profit",
-    "wasted_sales_capacity",
-    "sales_share_selling",
-    "leads",
-    "customers_won",
-    "customers_active",
-    "mean_wait_to_contact_h",
-)
 
 
 class UsageError(Exception):
@@ -43,7 +33,7 @@ class UsageError(Exception):
 
 def summary_table(summary: pd.DataFrame, figures: Sequence[str]) -> pd.DataFrame:
     """Mean and 95% CI of each figure per scenario (rows: figures, columns: scenarios)."""
-    from sim.figures import format_interval
+    from sim.formatting import format_interval
     from sim.stats import mean_ci
 
     table: dict[str, dict[str, str]] = {}
@@ -64,7 +54,7 @@ def summary_table(summary: pd.DataFrame, figures: Sequence[str]) -> pd.DataFrame
 
 def comparison_table(comparison: pd.DataFrame, baseline: str) -> pd.DataFrame:
     """One row per figure: each scenario's mean [CI] and its paired difference to baseline."""
-    from sim.figures import format_interval
+    from sim.formatting import format_interval
 
     rows: dict[str, dict[str, str]] = {}
     for item in comparison.itertuples(index=False):
@@ -254,29 +244,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMPARE_FIGURES = (
-    "revenue",
-    "revenue_new",
-    "revenue_repeat",
-    "profit",
-    "wasted_sales_capacity",
-    "sales_share_selling",
-    "sales_share_prospecting",
-    "sales_share_servicing",
-    "sales_share_expediting",
-    "sales_share_idle",
-    "leads",
-    "leads_abandoned",
-    "conversion_rate",
-    "customers_won",
-    "customers_active",
-    "customers_churned",
-    "mean_wait_to_contact_h",
-    "mean_complaint_resolution_h",
-    "insight_end",
-)
-
-
 def _comparable(summary: pd.DataFrame) -> list[str]:
     """The compared figures that every scenario has a value for (none has complaints: no
     resolution time to compare)."""
@@ -322,7 +289,7 @@ def cmd_warmup(args: argparse.Namespace) -> int:
     """Suggest a warm-up (MSER-5) and draw Welch's plot for each figure."""
     from sim import charts, warmup
 
-    args.figure = args.figure or ["revenue", "customers_active", "sales_share_selling"]
+    args.figure = args.figure or list(WARMUP_FIGURES)
     scenarios = _load_all(args.scenarios, args.set)
     out = _out_dir(args.out, "warmup")
     weekly = pd.concat(
@@ -491,8 +458,7 @@ def build_parser() -> argparse.ArgumentParser:
     warmup.add_argument(
         "--figure",
         action="append",
-        help="weekly column to examine (repeatable; default revenue, customers_active, "
-        "sales_share_selling)",
+        help=f"weekly column to examine (repeatable; default {', '.join(WARMUP_FIGURES)})",
     )
     warmup.add_argument(
         "--window", type=_positive, default=5, help="Welch moving-average half-width in weeks"

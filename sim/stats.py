@@ -32,6 +32,8 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats as scipy_stats
 
+from sim.figures import LOWER_IS_BETTER_FIGURES
+
 __all__ = [
     "COMPARISON_COLUMNS",
     "LOWER_IS_BETTER_FIGURES",
@@ -48,28 +50,6 @@ __all__ = [
     "welch_difference",
     "baseline_of",
 ]
-
-#: Summary figures for which a smaller value is the better outcome.
-LOWER_IS_BETTER_FIGURES: frozenset[str] = frozenset(
-    {
-        "wasted_sales_capacity",
-        "sales_share_idle",
-        "sales_share_prospecting",
-        "sales_share_servicing",
-        "sales_share_expediting",
-        "customers_churned",
-        "leads_abandoned",
-        "leads_never_contacted",
-        "mean_wait_to_contact_h",
-        "p50_wait_to_contact_h",
-        "p90_wait_to_contact_h",
-        "complaints",
-        "leads_lost",
-        "staff_cost",
-        "marketing_spend",
-        "mean_complaint_resolution_h",
-    }
-)
 
 #: Columns of the table returned by :func:`compare_to_baseline`, in order.
 COMPARISON_COLUMNS: tuple[str, ...] = (

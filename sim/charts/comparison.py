@@ -27,7 +27,6 @@ from sim.charts._style import (
     _AXIS_COLOUR,
     CHART_TITLES,
     CI_LEVEL,
-    DEFAULT_FIGURES,
     _bottom_legend,
     _colours,
     _label_offset,
@@ -42,14 +41,14 @@ from sim.charts._style import (
     _wrap,
 )
 from sim.figures import (
+    DEFAULT_FIGURES,
     diff_unit,
     figure_title,
     figure_unit,
-    format_percent,
-    format_value,
     is_share,
     scenario_order,
 )
+from sim.formatting import format_percent, format_value
 from sim.stats import baseline_of
 
 logger = logging.getLogger(__name__)

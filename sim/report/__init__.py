@@ -18,7 +18,7 @@ HTML-escaped.
 
 The content (captions, facts, comparison rows, settings text) is gathered in
 ``_content``; ``_html`` and ``_markdown`` render it.  :func:`format_value` and
-:func:`format_interval` live in :mod:`sim.figures` and are re-exported here.
+:func:`format_interval` live in :mod:`sim.formatting` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ from typing import Any, Final
 import pandas as pd
 
 from sim.charts import all_charts, save_figure
-from sim.figures import format_interval, format_value, scenario_order
+from sim.figures import scenario_order
+from sim.formatting import format_interval, format_value
 from sim.report._content import _comparison_rows, _facts, _reading_aid, settings_text
 from sim.report._html import render_html
 from sim.report._markdown import render_markdown
