@@ -55,9 +55,9 @@ import pandas as pd
 import simpy
 
 import sim
+from sim.analysis.theory import erlang_c
 from sim.model import TABLES
 from sim.results import package_version
-from sim.theory import erlang_c
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

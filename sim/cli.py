@@ -33,8 +33,8 @@ class UsageError(Exception):
 
 def summary_table(summary: pd.DataFrame, figures: Sequence[str]) -> pd.DataFrame:
     """Mean and 95% CI of each figure per scenario (rows: figures, columns: scenarios)."""
+    from sim.analysis import mean_ci
     from sim.formatting import format_interval
-    from sim.stats import mean_ci
 
     table: dict[str, dict[str, str]] = {}
     for scenario, rows in summary.groupby("scenario", sort=False):
@@ -183,7 +183,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Run scenarios on the same seeds and print paired differences to the baseline."""
-    from sim import stats
+    from sim import analysis
 
     scenarios = _load_all(args.scenarios, args.set)
     if len(scenarios) < 2:
@@ -211,9 +211,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         return pd.concat([collected[name][-1].summary for name in names], ignore_index=True)
 
     if args.precision is not None:
-        outcome = stats.sequential_replications(
+        outcome = analysis.sequential_replications(
             run_more,
-            stats.precision_of_differences(["revenue"], baseline),
+            analysis.precision_of_differences(["revenue"], baseline),
             target=args.precision,
             initial=args.reps,
             max_replications=args.max_reps,
@@ -232,7 +232,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         stop_note = f"{replications} replications"
     results = Results.combine(part for name in names for part in collected[name])
     results.save(out)  # the runs are kept whatever happens next
-    comparison = stats.compare_to_baseline(results.summary, _comparable(results.summary), baseline)
+    comparison = analysis.compare_to_baseline(
+        results.summary, _comparable(results.summary), baseline
+    )
     comparison.to_parquet(out / "comparison.parquet", index=False)
     comparison.to_csv(out / "comparison.csv", index=False)
     sys.stdout.write(_emit(comparison_table(comparison, baseline), args.format))
@@ -287,7 +289,8 @@ def _write_report(out: Path, results: Results, comparison: pd.DataFrame) -> tupl
 
 def cmd_warmup(args: argparse.Namespace) -> int:
     """Suggest a warm-up (MSER-5) and draw Welch's plot for each figure."""
-    from sim import charts, warmup
+    from sim import charts
+    from sim.analysis import warmup
 
     args.figure = args.figure or list(WARMUP_FIGURES)
     scenarios = _load_all(args.scenarios, args.set)
@@ -347,7 +350,7 @@ def cmd_reference(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the HTML and Markdown report of a folder written by run or compare."""
-    from sim import stats
+    from sim import analysis
 
     directory = Path(args.directory)
     try:
@@ -362,7 +365,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if comparison_path.is_file() and args.baseline is None:
         comparison = pd.read_parquet(comparison_path)
     else:
-        comparison = stats.compare_to_baseline(
+        comparison = analysis.compare_to_baseline(
             results.summary, _comparable(results.summary), baseline
         )
     html, markdown = _write_report(directory, results, comparison)

@@ -2,7 +2,7 @@
 
 Every public chart function takes pandas DataFrames whose columns follow
 ``docs/tables.md`` (or the tidy comparison table made by
-``sim.stats.compare_to_baseline``) and returns a :class:`matplotlib.figure.Figure`.
+``sim.analysis.compare_to_baseline``) and returns a :class:`matplotlib.figure.Figure`.
 The package never touches pyplot or global matplotlib state: figures are built
 with the object-oriented API inside :func:`matplotlib.rc_context`, so they
 render on any backend (including headless ones) and leave the caller's

@@ -21,10 +21,10 @@ from typing import Any, Final
 
 import pandas as pd
 
+from sim.analysis import baseline_of
 from sim.charts import CI_LEVEL
 from sim.figures import SALES_CATEGORY_TITLES, figure_label, sales_share_column, scenario_order
 from sim.formatting import format_interval, format_percent, is_finite
-from sim.stats import baseline_of
 
 #: One sentence under each chart saying what it shows.
 CHART_CAPTIONS: Final[dict[str, str]] = {
