@@ -55,8 +55,8 @@ import pandas as pd
 import simpy
 
 import sim
+from sim.analysis.theory import erlang_c
 from sim.results import TABLES, package_version
-from sim.theory import erlang_c
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

@@ -23,7 +23,7 @@ from sim.experiments import (
     compare,
     resolve,
 )
-from sim.figures import MAIN_FIGURES
+from sim.figures import MAIN_FIGURES, WARMUP_FIGURES
 from sim.results import Results
 from sim.runner import run as run_replications
 from sim.scenario import Scenario, ScenarioError, load_scenario, parse_override
@@ -40,8 +40,8 @@ class UsageError(Exception):
 
 def summary_table(summary: pd.DataFrame, figures: Sequence[str]) -> pd.DataFrame:
     """Mean and 95% CI of each figure per scenario (rows: figures, columns: scenarios)."""
-    from sim.figures import format_interval
-    from sim.stats import mean_ci
+    from sim.analysis import mean_ci
+    from sim.formatting import format_interval
 
     table: dict[str, dict[str, str]] = {}
     for scenario, rows in summary.groupby("scenario", sort=False):
@@ -61,7 +61,7 @@ def summary_table(summary: pd.DataFrame, figures: Sequence[str]) -> pd.DataFrame
 
 def comparison_table(comparison: pd.DataFrame, baseline: str) -> pd.DataFrame:
     """One row per figure: each scenario's mean [CI] and its paired difference to baseline."""
-    from sim.figures import format_interval
+    from sim.formatting import format_interval
 
     rows: dict[str, dict[str, str]] = {}
     for item in comparison.itertuples(index=False):
@@ -236,9 +236,10 @@ def _write_report(out: Path, results: Results, comparison: pd.DataFrame) -> tupl
 
 def cmd_warmup(args: argparse.Namespace) -> int:
     """Suggest a warm-up (MSER-5) and draw Welch's plot for each figure."""
-    from sim import charts, warmup
+    from sim import charts
+    from sim.analysis import warmup
 
-    args.figure = args.figure or ["revenue", "customers_active", "sales_share_selling"]
+    args.figure = args.figure or list(WARMUP_FIGURES)
     scenarios = _load_all(args.scenarios, args.set)
     out = _out_dir(args.out, "warmup")
     weekly = pd.concat(
@@ -296,7 +297,7 @@ def cmd_reference(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the HTML and Markdown report of a folder written by run or compare."""
-    from sim.stats import compare_to_baseline
+    from sim.analysis import compare_to_baseline
 
     directory = Path(args.directory)
     try:
@@ -407,8 +408,7 @@ def build_parser() -> argparse.ArgumentParser:
     warmup.add_argument(
         "--figure",
         action="append",
-        help="weekly column to examine (repeatable; default revenue, customers_active, "
-        "sales_share_selling)",
+        help=f"weekly column to examine (repeatable; default {', '.join(WARMUP_FIGURES)})",
     )
     warmup.add_argument(
         "--window", type=_positive, default=5, help="Welch moving-average half-width in weeks"

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.analysis import compare_to_baseline, precision_of_differences, sequential_replications
 from sim.arguments import check_keep, check_share, check_whole_number
 from sim.figures import COMPARE_FIGURES
 from sim.model import simulate
 from sim.results import TABLES, Results
 from sim.runner import ReplicationModel, run
 from sim.scenario import Scenario, load_scenario
-from sim.stats import compare_to_baseline, precision_of_differences, sequential_replications
 
 log = logging.getLogger(__name__)
 

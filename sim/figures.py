@@ -1,86 +1,100 @@
-"""The vocabulary of flocksim's figures: names, units and number formats.
+"""The vocabulary of flocksim's figures: names, units, lists and directions.
 
 A *figure* is a column of an output table (see ``docs/tables.md``), such as
 ``revenue`` or ``wasted_sales_capacity``.  This module says how each one is
 called (:func:`figure_title`, :func:`figure_label`, :data:`FIGURE_LABELS`),
 what unit it is shown in (:func:`figure_unit`, :func:`diff_unit`), whether it
-is money or a share (:func:`is_money`, :func:`is_share`), and how its values
-are written in tables (:func:`format_value`, :func:`format_interval`,
-:func:`format_percent`).  The charts, the report and the command line all
-speak this vocabulary, so a figure reads the same everywhere.
+is money or a share (:func:`is_money`, :func:`is_share`), which figures each
+output shows (:data:`MAIN_FIGURES`, :data:`COMPARE_FIGURES`,
+:data:`DEFAULT_FIGURES`, :data:`WARMUP_FIGURES`), which are better when lower
+(:data:`LOWER_IS_BETTER_FIGURES`), and what the sales time categories are
+called (:data:`SALES_CATEGORY_TITLES`).  The charts, the report, the analysis
+and the command line all speak this vocabulary, so a figure reads the same
+everywhere; how its values are written is :mod:`sim.formatting`.
 
 Shares (columns whose name contains ``share``, ``wasted_sales_capacity``,
 ``conversion_rate`` and ``utilisation_*``) are stored as fractions between 0
 and 1 and are displayed as percentages; their differences are shown in
 percentage points.
 
-The module does not import matplotlib, so the command line's tables do not
-pay for it.
+The module imports neither matplotlib nor the model nor the analysis, so
+everything may import it and the command line's tables do not pay for the
+charts.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from typing import Any, Final
+from typing import Final
 
 import pandas as pd
 
 __all__ = [
     "COMPARE_FIGURES",
+    "DEFAULT_FIGURES",
     "FIGURE_LABELS",
+    "LOWER_IS_BETTER_FIGURES",
     "MAIN_FIGURES",
+    "SALES_CATEGORIES",
+    "SALES_CATEGORY_TITLES",
+    "SALES_SHARE_COLUMNS",
+    "WARMUP_FIGURES",
     "diff_unit",
     "figure_label",
     "figure_title",
     "figure_unit",
-    "format_interval",
-    "format_percent",
-    "format_value",
-    "is_finite",
     "is_money",
     "is_share",
+    "sales_share_column",
     "scenario_order",
 ]
 
 # --------------------------------------------------------------------------
-# Figure lists
+# Sales time categories
 # --------------------------------------------------------------------------
 
-#: Figures ``flocksim run`` prints for each scenario.
-MAIN_FIGURES: Final[tuple[str, ...]] = (
-    "revenue",
-    "profit",
-    "wasted_sales_capacity",
-    "sales_share_selling",
-    "leads",
-    "customers_won",
-    "customers_active",
-    "mean_wait_to_contact_h",
-)
+#: Readable names of the sales time categories, in the ledger's order.  The
+#: model owns the categories (``sim.model.ledger.SALES_CATEGORIES``); this is a
+#: copy, kept equal by ``tests/test_figures.py``, because importing the ledger
+#: would load the whole engine into the charts, the report and the tables.
+SALES_CATEGORY_TITLES: Final[dict[str, str]] = {
+    "selling": "Selling",
+    "prospecting": "Cold prospecting",
+    "servicing": "Servicing customers",
+    "expediting": "Expediting",
+    "idle": "Idle",
+}
 
-#: Figures of the comparison table (``flocksim compare``, ``sim.compare``).
-COMPARE_FIGURES: Final[tuple[str, ...]] = (
-    "revenue",
-    "revenue_new",
-    "revenue_repeat",
-    "profit",
-    "wasted_sales_capacity",
-    "sales_share_selling",
-    "sales_share_prospecting",
-    "sales_share_servicing",
-    "sales_share_expediting",
-    "sales_share_idle",
-    "leads",
-    "leads_abandoned",
-    "conversion_rate",
-    "customers_won",
-    "customers_active",
-    "customers_churned",
-    "mean_wait_to_contact_h",
-    "mean_complaint_resolution_h",
-    "insight_end",
-)
+#: The sales time categories, in the ledger's order.
+SALES_CATEGORIES: Final[tuple[str, ...]] = tuple(SALES_CATEGORY_TITLES)
+
+
+def sales_share_column(category: str) -> str:
+    """Return the column holding a sales time category's share of paid hours.
+
+    Parameters
+    ----------
+    category : str
+        One of :data:`SALES_CATEGORIES`.
+
+    Returns
+    -------
+    str
+        For example ``"sales_share_selling"``.
+
+    Raises
+    ------
+    ValueError
+        If ``category`` is not a sales time category.
+    """
+    if category not in SALES_CATEGORY_TITLES:
+        raise ValueError(
+            f"unknown sales time category {category!r}; allowed: {', '.join(SALES_CATEGORIES)}"
+        )
+    return f"sales_share_{category}"
+
+
+#: The share columns of the summary and weekly tables, in category order.
+SALES_SHARE_COLUMNS: Final[tuple[str, ...]] = tuple(map(sales_share_column, SALES_CATEGORIES))
 
 # --------------------------------------------------------------------------
 # Names and units
@@ -109,11 +123,10 @@ _TITLES: Final[dict[str, str]] = {
     "profit": "Profit",
     "value": "Deal value",
     "wasted_sales_capacity": "Wasted sales capacity",
-    "sales_share_selling": "Sales time: selling",
-    "sales_share_prospecting": "Sales time: cold prospecting",
-    "sales_share_servicing": "Sales time: servicing customers",
-    "sales_share_expediting": "Sales time: expediting",
-    "sales_share_idle": "Sales time: idle",
+    **{
+        sales_share_column(category): f"Sales time: {title.lower()}"
+        for category, title in SALES_CATEGORY_TITLES.items()
+    },
     "leads": "Leads",
     "leads_organic": "Organic leads",
     "leads_referral": "Referral leads",
@@ -270,6 +283,74 @@ FIGURE_LABELS: Final[dict[str, str]] = {name: figure_label(name) for name in _TI
 
 
 # --------------------------------------------------------------------------
+# Which figures each output shows, and which are better when lower
+# --------------------------------------------------------------------------
+
+#: Figures of the table ``flocksim run`` prints (mean and CI per scenario).
+MAIN_FIGURES: Final[tuple[str, ...]] = (
+    "revenue",
+    "profit",
+    "wasted_sales_capacity",
+    "sales_share_selling",
+    "leads",
+    "customers_won",
+    "customers_active",
+    "mean_wait_to_contact_h",
+)
+
+#: Figures of the comparison table of ``flocksim compare`` and ``flocksim report``.
+COMPARE_FIGURES: Final[tuple[str, ...]] = (
+    "revenue",
+    "revenue_new",
+    "revenue_repeat",
+    "profit",
+    "wasted_sales_capacity",
+    *SALES_SHARE_COLUMNS,
+    "leads",
+    "leads_abandoned",
+    "conversion_rate",
+    "customers_won",
+    "customers_active",
+    "customers_churned",
+    "mean_wait_to_contact_h",
+    "mean_complaint_resolution_h",
+    "insight_end",
+)
+
+#: Weekly figures ``flocksim warmup`` examines unless told which.
+WARMUP_FIGURES: Final[tuple[str, ...]] = ("revenue", "customers_active", "sales_share_selling")
+
+#: Figures of the charts ``key_figures`` and ``paired_differences`` by default.
+DEFAULT_FIGURES: Final[tuple[str, ...]] = (
+    "revenue",
+    "profit",
+    "wasted_sales_capacity",
+    "customers_won",
+)
+
+#: Summary figures for which a smaller value is the better outcome (decides
+#: ``share_better`` in the comparison table).  Every sales hour not spent
+#: selling is wasted capacity, so every other sales category is among them.
+LOWER_IS_BETTER_FIGURES: Final[frozenset[str]] = frozenset(
+    {
+        "wasted_sales_capacity",
+        *(sales_share_column(category) for category in SALES_CATEGORIES if category != "selling"),
+        "customers_churned",
+        "leads_abandoned",
+        "leads_never_contacted",
+        "mean_wait_to_contact_h",
+        "p50_wait_to_contact_h",
+        "p90_wait_to_contact_h",
+        "complaints",
+        "leads_lost",
+        "staff_cost",
+        "marketing_spend",
+        "mean_complaint_resolution_h",
+    }
+)
+
+
+# --------------------------------------------------------------------------
 # Scenario order
 # --------------------------------------------------------------------------
 
@@ -295,138 +376,3 @@ def scenario_order(*tables: pd.DataFrame | None) -> list[str]:
         for name in pd.unique(table["scenario"].astype(str)):
             order.setdefault(str(name), None)
     return list(order)
-
-
-# --------------------------------------------------------------------------
-# Number formatting
-# --------------------------------------------------------------------------
-
-
-def is_finite(value: Any) -> bool:
-    """Tell whether a value is a real, finite number.
-
-    Parameters
-    ----------
-    value : any
-        A table cell: a number, ``None``, NaN, a string, ...
-
-    Returns
-    -------
-    bool
-        True when ``float(value)`` works and is finite.
-    """
-    try:
-        return math.isfinite(float(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _decimals(figure: str, magnitude: float) -> int:
-    """Decimals that suit a figure of a given size (shares already in %)."""
-    if is_share(figure):
-        return 1
-    if is_money(figure):
-        return 0 if magnitude >= 100 else 2
-    if magnitude >= 100:
-        return 0
-    if magnitude >= 10:
-        return 1
-    return 2
-
-
-def _number(figure: str, value: float, decimals: int, difference: bool) -> str:
-    """One number with thousands separators, sign for differences, % for shares."""
-    shown = value * 100 if is_share(figure) else value
-    sign = "+" if difference else ""
-    text = f"{shown:{sign},.{decimals}f}"
-    if re.fullmatch(r"[+-]?[0.,]+", text):  # no negative or signed zero
-        text = text.lstrip("+-")
-        if difference:
-            text = f"\N{PLUS-MINUS SIGN}{text}"
-    if is_share(figure):
-        text += " pp" if difference else "%"
-    return text
-
-
-def format_value(figure: str, value: Any, *, difference: bool = False) -> str:
-    """Format one value of a figure for a table.
-
-    Parameters
-    ----------
-    figure : str
-        Figure (column) name; decides the format: money with thousands
-        separators, shares (stored as fractions) in %, counts and hours with
-        a few decimals.
-    value : float
-        The value as stored.
-    difference : bool, optional
-        Format as a difference: always signed, shares in percentage points.
-
-    Returns
-    -------
-    str
-        For example ``"1,234,567"``, ``"43.2%"``, ``"+3.1 pp"``; ``"n/a"`` for
-        a missing or infinite value.
-    """
-    if not is_finite(value):
-        return "n/a"
-    number = float(value)
-    magnitude = abs(number) * (100 if is_share(figure) else 1)
-    return _number(figure, number, _decimals(figure, magnitude), difference)
-
-
-def format_interval(
-    figure: str, value: Any, low: Any, high: Any, *, difference: bool = False
-) -> str:
-    """Format a value with its confidence interval, ``"value [low to high]"``.
-
-    Parameters
-    ----------
-    figure : str
-        Figure (column) name, see :func:`format_value`.
-    value, low, high : float
-        Point estimate and interval bounds, as stored.
-    difference : bool, optional
-        Format as a difference (signed; shares in percentage points).
-
-    Returns
-    -------
-    str
-        All three numbers with the same number of decimals; ``"value [no CI]"``
-        when a bound is missing or infinite (e.g. a single replication).
-    """
-    if not is_finite(value):
-        return "n/a"
-    numbers = [float(v) for v in (value, low, high) if is_finite(v)]
-    scale = 100 if is_share(figure) else 1
-    decimals = _decimals(figure, max(abs(v) for v in numbers) * scale)
-    shown = _number(figure, float(value), decimals, difference)
-    if not (is_finite(low) and is_finite(high)):
-        return f"{shown} [no CI]"
-    return (
-        f"{shown} [{_number(figure, float(low), decimals, difference)} to "
-        f"{_number(figure, float(high), decimals, difference)}]"
-    )
-
-
-def format_percent(value: Any, *, signed: bool = False) -> str:
-    """Format a fraction as a percentage, with no decimals when large.
-
-    Parameters
-    ----------
-    value : float
-        A fraction, e.g. ``0.432``.
-    signed : bool, optional
-        Always show the sign (for relative changes).
-
-    Returns
-    -------
-    str
-        For example ``"43%"``, ``"+4.5%"``; ``"n/a"`` for a missing or
-        infinite value.
-    """
-    if not is_finite(value):
-        return "n/a"
-    number = float(value) * 100
-    decimals = 0 if abs(number) >= 10 or abs(number - round(number)) < 1e-9 else 1
-    return f"{number:{'+' if signed else ''},.{decimals}f}%"

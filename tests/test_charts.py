@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from sim import charts
-from sim.stats import COMPARISON_COLUMNS
+from sim.analysis import COMPARISON_COLUMNS
 
 SHARES = [
     "sales_share_selling",

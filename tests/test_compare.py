@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import sim
-from sim import stats
+from sim import analysis
 from sim.cli import main
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -31,18 +31,18 @@ def test_paired_interval_is_narrower_than_unpaired_on_common_random_numbers(pair
     for figure in ("revenue", "profit", "customers_active"):
         a = by["sales-only"][figure].to_numpy()
         b = by["full-system"][figure].to_numpy()
-        paired = stats.paired_difference(a, b).difference
-        unpaired = stats.welch_difference(a, b)
+        paired = analysis.paired_difference(a, b).difference
+        unpaired = analysis.welch_difference(a, b)
         assert paired.mean == pytest.approx(unpaired.mean)
         narrower += paired.half_width < unpaired.half_width
     assert narrower == 3
 
 
 def test_compare_table_matches_the_paired_statistics(paired_runs):
-    table = stats.compare_to_baseline(paired_runs, ["revenue"], "sales-only")
+    table = analysis.compare_to_baseline(paired_runs, ["revenue"], "sales-only")
     row = table[table["scenario"] == "full-system"].iloc[0]
     by = {name: rows.sort_values("replication") for name, rows in paired_runs.groupby("scenario")}
-    expected = stats.paired_difference(
+    expected = analysis.paired_difference(
         by["sales-only"]["revenue"].to_numpy(), by["full-system"]["revenue"].to_numpy()
     )
     assert row["diff"] == pytest.approx(expected.difference.mean)

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from sim import report
+from sim.analysis import COMPARISON_COLUMNS
 from sim.charts import all_charts
-from sim.stats import COMPARISON_COLUMNS
 
 SHARES = [
     "sales_share_selling",

@@ -1,7 +1,7 @@
 """Validation against theory (MODEL.md, "Validation against theory").
 
 The simulator, configured to match a closed-form model's assumptions, must
-reproduce that model's numbers (:mod:`sim.theory`):
+reproduce that model's numbers (:mod:`sim.analysis.theory`):
 
 * **Erlang C** (``scenarios/validation/mmc.toml``): mean wait before first
   contact, probability of waiting, mean number waiting and sales utilisation of
@@ -46,8 +46,8 @@ import pytest
 from scipy import stats
 
 import sim
+from sim.analysis.theory import bass_cdf, erlang_a, erlang_c, little_law_residual
 from sim.scenario import Scenario
-from sim.theory import bass_cdf, erlang_a, erlang_c, little_law_residual
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

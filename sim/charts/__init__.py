@@ -2,7 +2,7 @@
 
 Every public chart function takes pandas DataFrames whose columns follow
 ``docs/tables.md`` (or the tidy comparison table made by
-``sim.stats.compare_to_baseline``) and returns a :class:`matplotlib.figure.Figure`.
+``sim.analysis.compare_to_baseline``) and returns a :class:`matplotlib.figure.Figure`.
 The package never touches pyplot or global matplotlib state: figures are built
 with the object-oriented API inside :func:`matplotlib.rc_context`, so they
 render on any backend (including headless ones) and leave the caller's
@@ -12,8 +12,9 @@ first appear in the table.
 The charts live in submodules by subject (``time_use``, ``comparison``,
 ``series``, ``leads``; the shared style in ``_style``) and are re-exported
 here, together with :func:`save_figure` and :func:`all_charts`, which builds
-every chart whose input is available.  The names, units and number formats of
-figures come from :mod:`sim.figures` and are re-exported for convenience.
+every chart whose input is available.  The names and units of figures and
+the figures drawn by default come from :mod:`sim.figures` and are re-exported
+for convenience.
 """
 
 from __future__ import annotations
@@ -30,9 +31,8 @@ from sim.charts._style import (
     _STYLE,
     CHART_TITLES,
     CI_LEVEL,
-    DEFAULT_FIGURES,
     OKABE_ITO,
-    SALES_ACTIVITIES,
+    SALES_CATEGORY_COLOURS,
     _styled,
 )
 from sim.charts.comparison import key_figures, paired_differences
@@ -40,7 +40,9 @@ from sim.charts.leads import funnel_counts, lead_funnel, wait_to_contact
 from sim.charts.series import insight_over_time, weekly_mean_ci, weekly_series, welch_plot
 from sim.charts.time_use import sales_time_use
 from sim.figures import (
+    DEFAULT_FIGURES,
     FIGURE_LABELS,
+    SALES_SHARE_COLUMNS,
     diff_unit,
     figure_label,
     figure_title,
@@ -56,7 +58,7 @@ __all__ = [
     "DEFAULT_FIGURES",
     "FIGURE_LABELS",
     "OKABE_ITO",
-    "SALES_ACTIVITIES",
+    "SALES_CATEGORY_COLOURS",
     "all_charts",
     "diff_unit",
     "figure_label",
@@ -148,7 +150,7 @@ def all_charts(
     if (
         summary is not None
         and _usable(summary)
-        and all(c in summary.columns for c, _, _ in SALES_ACTIVITIES)
+        and all(column in summary.columns for column in SALES_SHARE_COLUMNS)
     ):
         charts["sales_time_use"] = sales_time_use(summary)
     else:

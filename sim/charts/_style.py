@@ -9,8 +9,8 @@ spines, light horizontal gridlines only, and the colour-blind-safe Okabe-Ito
 palette, with scenarios coloured in the order they first appear.
 
 This module also holds what several charts share: the chart headlines
-(:data:`CHART_TITLES`), the confidence level of bands and intervals, the sales
-activities with their colours, tick formatters, and helpers for figures,
+(:data:`CHART_TITLES`), the confidence level of bands and intervals, the colour
+of each sales time category, tick formatters, and helpers for figures,
 legends, titles and value labels.
 """
 
@@ -65,22 +65,14 @@ _SCENARIO_COLOURS: Final[tuple[str, ...]] = (
 
 _IDLE_GREY: Final = "#BBBBBB"
 
-#: The five sales time-use shares: (column, readable name, colour).
-SALES_ACTIVITIES: Final[tuple[tuple[str, str, str], ...]] = (
-    ("sales_share_selling", "Selling", OKABE_ITO["bluish_green"]),
-    ("sales_share_prospecting", "Cold prospecting", OKABE_ITO["orange"]),
-    ("sales_share_servicing", "Servicing customers", OKABE_ITO["sky_blue"]),
-    ("sales_share_expediting", "Expediting", OKABE_ITO["vermillion"]),
-    ("sales_share_idle", "Idle", _IDLE_GREY),
-)
-
-#: Figures shown by :func:`key_figures` and :func:`paired_differences` by default.
-DEFAULT_FIGURES: Final[tuple[str, ...]] = (
-    "revenue",
-    "profit",
-    "wasted_sales_capacity",
-    "customers_won",
-)
+#: Colour of each sales time category (names and order: ``sim.figures``).
+SALES_CATEGORY_COLOURS: Final[dict[str, str]] = {
+    "selling": OKABE_ITO["bluish_green"],
+    "prospecting": OKABE_ITO["orange"],
+    "servicing": OKABE_ITO["sky_blue"],
+    "expediting": OKABE_ITO["vermillion"],
+    "idle": _IDLE_GREY,
+}
 
 #: Confidence level assumed for the comparison table and used for weekly bands.
 CI_LEVEL: Final = 0.95

@@ -1,6 +1,6 @@
 """Charts of the comparison table: scenario means and paired differences.
 
-Both charts read the tidy table of ``sim.stats.compare_to_baseline`` (one row
+Both charts read the tidy table of ``sim.analysis.compare_to_baseline`` (one row
 per figure and scenario) and draw one small panel per figure:
 :func:`key_figures` shows each scenario's mean with its confidence interval,
 :func:`paired_differences` each other scenario's difference to the baseline,
@@ -23,11 +23,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from sim.analysis import baseline_of
 from sim.charts._style import (
     _AXIS_COLOUR,
     CHART_TITLES,
     CI_LEVEL,
-    DEFAULT_FIGURES,
     _bottom_legend,
     _colours,
     _label_offset,
@@ -42,15 +42,14 @@ from sim.charts._style import (
     _wrap,
 )
 from sim.figures import (
+    DEFAULT_FIGURES,
     diff_unit,
     figure_title,
     figure_unit,
-    format_percent,
-    format_value,
     is_share,
     scenario_order,
 )
-from sim.stats import baseline_of
+from sim.formatting import format_percent, format_value
 
 logger = logging.getLogger(__name__)
 

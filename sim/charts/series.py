@@ -4,7 +4,7 @@
 scenario and week (mean and t confidence interval over the replications);
 :func:`weekly_series` and :func:`insight_over_time` draw it as lines with
 shaded bands, greying out the warm-up weeks; :func:`welch_plot` draws Welch's
-moving average for choosing a warm-up (see ``sim.warmup``).
+moving average for choosing a warm-up (see ``sim.analysis.warmup``).
 """
 
 from __future__ import annotations
@@ -174,7 +174,7 @@ def welch_plot(smoothed: pd.DataFrame, figure: str, warmup: int | None = None) -
     Parameters
     ----------
     smoothed : pandas.DataFrame
-        Columns ``scenario, week, mean, smoothed`` (``sim.warmup.welch_moving_average``
+        Columns ``scenario, week, mean, smoothed`` (``sim.analysis.welch_moving_average``
         per scenario).
     figure : str
         The weekly column that was smoothed (for labels and units).

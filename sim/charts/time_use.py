@@ -16,7 +16,7 @@ from matplotlib.ticker import PercentFormatter
 
 from sim.charts._style import (
     CHART_TITLES,
-    SALES_ACTIVITIES,
+    SALES_CATEGORY_COLOURS,
     _bottom_legend,
     _new_figure,
     _require,
@@ -25,7 +25,14 @@ from sim.charts._style import (
     _text_colour_on,
     _wrap,
 )
-from sim.figures import format_percent, scenario_order
+from sim.figures import (
+    SALES_CATEGORIES,
+    SALES_CATEGORY_TITLES,
+    SALES_SHARE_COLUMNS,
+    sales_share_column,
+    scenario_order,
+)
+from sim.formatting import format_percent
 
 _MIN_SEGMENT_LABEL: Final = 3.0  # % of hours; narrower segments stay unlabelled
 
@@ -54,7 +61,7 @@ def sales_time_use(summary: pd.DataFrame) -> Figure:
     ValueError
         If the table is empty.
     """
-    columns = [col for col, _, _ in SALES_ACTIVITIES]
+    columns = list(SALES_SHARE_COLUMNS)
     _require(summary, ["scenario", *columns], "summary")
     if summary.empty:
         raise ValueError("summary table is empty")
@@ -72,8 +79,10 @@ def sales_time_use(summary: pd.DataFrame) -> Figure:
     ax = fig.add_subplot()
     y = np.arange(len(order), dtype=float)
     left = np.zeros(len(order))
-    for col, label, colour in SALES_ACTIVITIES:
-        widths = means[col].fillna(0.0).to_numpy(dtype=float)
+    for category in SALES_CATEGORIES:
+        colour = SALES_CATEGORY_COLOURS[category]
+        label = SALES_CATEGORY_TITLES[category]
+        widths = means[sales_share_column(category)].fillna(0.0).to_numpy(dtype=float)
         ax.barh(
             y,
             widths,

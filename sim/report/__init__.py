@@ -11,14 +11,14 @@
     ``charts/`` next to it (an SVG of each chart is saved there too).
 
 The report works only on the output tables (see ``docs/tables.md``), the
-comparison table of ``sim.stats.compare_to_baseline``, the scenarios' settings
+comparison table of ``sim.analysis.compare_to_baseline``, the scenarios' settings
 and the run manifest; it never imports the simulation model.  Every piece of
 user-supplied text (scenario names, settings, manifest values, the title) is
 HTML-escaped.
 
 The content (captions, facts, comparison rows, settings text) is gathered in
 ``_content``; ``_html`` and ``_markdown`` render it.  :func:`format_value` and
-:func:`format_interval` live in :mod:`sim.figures` and are re-exported here.
+:func:`format_interval` live in :mod:`sim.formatting` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -30,12 +30,13 @@ from typing import Any, Final
 
 import pandas as pd
 
+from sim.analysis import baseline_of
 from sim.charts import all_charts, save_figure
-from sim.figures import format_interval, format_value, scenario_order
+from sim.figures import scenario_order
+from sim.formatting import format_interval, format_value
 from sim.report._content import _comparison_rows, _facts, _reading_aid, settings_text
 from sim.report._html import render_html
 from sim.report._markdown import render_markdown
-from sim.stats import baseline_of
 
 __all__ = ["format_interval", "format_value", "settings_text", "write_report"]
 
@@ -73,7 +74,7 @@ def write_report(
         Output tables as described in ``docs/tables.md``; a missing or empty
         table makes the charts that need it be left out.
     comparison : pandas.DataFrame or None
-        Table of ``sim.stats.compare_to_baseline`` (``figure, scenario, n,
+        Table of ``sim.analysis.compare_to_baseline`` (``figure, scenario, n,
         mean, ci_low, ci_high, diff, diff_low, diff_high, rel_change,
         share_better``).
     scenarios : mapping of str to mapping

@@ -2,7 +2,7 @@
 
 The HTML and Markdown writers render the same content, gathered here: the
 caption under each chart, the facts of the run taken from the manifest, the
-rows of the comparison table formatted with :mod:`sim.figures`, the sentence
+rows of the comparison table formatted with :mod:`sim.formatting`, the sentence
 that helps read the headline chart, and the scenarios' settings and the
 manifest turned into text (:func:`settings_text` renders nested settings as
 TOML-like lines).  Everything returned is plain, unescaped text; escaping is
@@ -21,9 +21,10 @@ from typing import Any, Final
 
 import pandas as pd
 
-from sim.charts import CI_LEVEL, SALES_ACTIVITIES
-from sim.figures import figure_label, format_interval, format_percent, is_finite, scenario_order
-from sim.stats import baseline_of
+from sim.analysis import baseline_of
+from sim.charts import CI_LEVEL
+from sim.figures import SALES_CATEGORY_TITLES, figure_label, sales_share_column, scenario_order
+from sim.formatting import format_interval, format_percent, is_finite
 
 #: One sentence under each chart saying what it shows.
 CHART_CAPTIONS: Final[dict[str, str]] = {
@@ -345,7 +346,7 @@ def _join(items: Sequence[str]) -> str:
 
 def _reading_aid(summary: pd.DataFrame | None) -> str:
     """One plain sentence (unescaped) that helps read the headline chart."""
-    column, activity, _ = SALES_ACTIVITIES[0]
+    column, activity = sales_share_column("selling"), SALES_CATEGORY_TITLES["selling"]
     if summary is None or summary.empty or column not in summary.columns:
         return CHART_CAPTIONS["sales_time_use"]
     means = summary.groupby(summary["scenario"].astype(str), sort=False)[column].mean()

@@ -1,4 +1,4 @@
-"""Tests for the closed-form references in :mod:`sim.theory`."""
+"""Tests for the closed-form references in :mod:`sim.analysis.theory`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.theory import (
+from sim.analysis.theory import (
     ErlangA,
     ErlangC,
     bass_cdf,

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from sim.stats import _as_array, _require_columns, _scenarios_in_order
+from sim.analysis.tables import as_array, require_columns, scenarios_in_order
 
 __all__ = ["MSER_BATCH_SIZE", "mser5", "warmup_weeks", "welch_moving_average"]
 
@@ -65,12 +65,12 @@ def welch_moving_average(
         If a column is missing, ``window`` is negative, or several scenarios are present
         and none is chosen.
     """
-    _require_columns(weekly, ["week", figure], "weekly")
+    require_columns(weekly, ["week", figure], "weekly")
     if window < 0:
         raise ValueError(f"window must be non-negative, got {window}")
     rows = weekly
     if "scenario" in weekly.columns:
-        present = _scenarios_in_order(weekly)
+        present = scenarios_in_order(weekly)
         if scenario is None:
             if len(present) > 1:
                 raise ValueError(
@@ -121,7 +121,7 @@ def mser5(series: npt.ArrayLike) -> int:
     ValueError
         If the series is empty or contains NaN or infinite values.
     """
-    values = _as_array(series, "series")
+    values = as_array(series, "series")
     if values.size == 0:
         raise ValueError("mser5 needs a non-empty series")
     if np.isnan(values).any():
@@ -167,7 +167,7 @@ def warmup_weeks(weekly: pd.DataFrame, figure: str, method: Literal["mser5"] = "
     """
     if method != "mser5":
         raise ValueError(f"unknown warm-up method {method!r}; available: 'mser5'")
-    _require_columns(weekly, ["week", figure], "weekly")
+    require_columns(weekly, ["week", figure], "weekly")
     if weekly.empty:
         raise ValueError("weekly table is empty")
     if "scenario" not in weekly.columns:
@@ -176,5 +176,5 @@ def warmup_weeks(weekly: pd.DataFrame, figure: str, method: Literal["mser5"] = "
         mser5(
             _weekly_mean(weekly.loc[weekly["scenario"] == scenario], figure).to_numpy(dtype=float)
         )
-        for scenario in _scenarios_in_order(weekly)
+        for scenario in scenarios_in_order(weekly)
     )
