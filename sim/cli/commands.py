@@ -1,0 +1,204 @@
+"""The commands: each takes the parsed arguments, prints, and returns an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from sim.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    load_all,
+    out_dir,
+)
+from sim.cli.output import comparison_table, emit, summary_table
+from sim.experiments import (
+    ExperimentError,
+    baseline_name,
+    comparable_figures,
+    compare,
+)
+from sim.figures import MAIN_FIGURES, WARMUP_FIGURES
+from sim.results import Results
+from sim.runner import run as run_replications
+from sim.scenario import ScenarioError, load_scenario, parse_override
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check scenario files; report each problem on one line."""
+    failed = False
+    pairs = dict(parse_override(text) for text in args.set)
+    for path in args.scenarios:
+        try:
+            scenario = load_scenario(path, pairs)
+        except ScenarioError as exc:
+            print(f"flocksim: error: {exc}", file=sys.stderr)
+            failed = True
+            continue
+        print(
+            f"ok: {path}: '{scenario.name}', {scenario.clock.horizon / scenario.clock.week_hours:g}"
+            f" weeks, weekly cost {scenario.weekly_cost:,.0f} {scenario.money.currency}"
+        )
+    return EXIT_USAGE if failed else EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run scenarios, print mean and CI of the main figures, write the tables."""
+    scenarios = load_all(args.scenarios, args.set)
+    out = out_dir(args.out, "run")
+    parts = []
+    for scenario in scenarios:
+        parts.append(run_replications(scenario, args.reps, seed=args.seed, workers=args.workers))
+    results = Results.combine(parts)
+    results.save(out)
+    sys.stdout.write(emit(summary_table(results.summary, MAIN_FIGURES), args.format))
+    print(
+        f"\n{args.reps} replications, seed {args.seed}; tables written to {out}/", file=sys.stderr
+    )
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Run scenarios on the same seeds and print paired differences to the baseline."""
+    scenarios = load_all(args.scenarios, args.set)
+    if len(scenarios) < 2:
+        raise UsageError("compare needs at least two scenarios")
+    if args.precision is not None and args.reps < 2:
+        raise UsageError("--precision needs a first batch of at least 2 replications (--reps)")
+    if args.precision is not None and args.max_reps < args.reps:
+        raise UsageError(f"--max-reps {args.max_reps} is below --reps {args.reps}")
+    try:
+        baseline = baseline_name(args.baseline, scenarios)
+    except ExperimentError as exc:
+        raise UsageError(f"--{exc}") from None
+    out = out_dir(args.out, "compare")
+    comparison = compare(
+        scenarios,
+        args.reps,
+        precision=args.precision,
+        max_replications=args.max_reps,
+        seed=args.seed,
+        workers=args.workers,
+        baseline=baseline,
+    )
+    comparison.results.save(out)  # the runs are kept whatever happens next
+    comparison.table.to_parquet(out / "comparison.parquet", index=False)
+    comparison.table.to_csv(out / "comparison.csv", index=False)
+    sys.stdout.write(emit(comparison_table(comparison.table, comparison.baseline), args.format))
+    note = comparison.stop_note(cap="--max-reps")
+    print(f"\n{note}; seed {args.seed}; paired on common random numbers.", file=sys.stderr)
+    print(f"tables written to {out}/", file=sys.stderr)
+    if args.report:
+        html, markdown = _write_report(out, comparison.results, comparison.table)
+        print(f"charts in {out / 'charts'}/; report: {html} (and {markdown.name})", file=sys.stderr)
+    return EXIT_OK
+
+
+def _write_report(out: Path, results: Results, comparison: pd.DataFrame) -> tuple[Path, Path]:
+    from sim.report import write_report
+
+    scenarios = {
+        name: entry.get("settings", {})
+        for name, entry in results.manifest.get("scenarios", {}).items()
+    }
+    return write_report(
+        out,
+        summary=results.summary,
+        weekly=results.weekly,
+        leads=results.leads,
+        comparison=comparison,
+        scenarios=scenarios,
+        manifest=results.manifest,
+    )
+
+
+def cmd_warmup(args: argparse.Namespace) -> int:
+    """Suggest a warm-up (MSER-5) and draw Welch's plot for each figure."""
+    from sim import charts
+    from sim.analysis import warmup
+
+    args.figure = args.figure or list(WARMUP_FIGURES)
+    scenarios = load_all(args.scenarios, args.set)
+    out = out_dir(args.out, "warmup")
+    weekly = pd.concat(
+        [
+            run_replications(
+                scenario, args.reps, seed=args.seed, workers=args.workers, keep=("weekly",)
+            ).weekly
+            for scenario in scenarios
+        ],
+        ignore_index=True,
+    )
+    unknown = [figure for figure in args.figure if figure not in weekly.columns]
+    if unknown:
+        allowed = [c for c in weekly.columns if c not in ("scenario", "replication", "week")]
+        raise UsageError(f"--figure {unknown[0]!r} is not a weekly column; allowed: {allowed}")
+    rows = []
+    for figure in args.figure:
+        weeks = warmup.warmup_weeks(weekly, figure)
+        smoothed = pd.concat(
+            [
+                warmup.welch_moving_average(weekly, figure, args.window, scenario=s.name).assign(
+                    scenario=s.name
+                )
+                for s in scenarios
+            ],
+            ignore_index=True,
+        )
+        charts.save_figure(charts.welch_plot(smoothed, figure, weeks), out, f"welch_{figure}")
+        rows.append({"figure": figure, "MSER-5 warm-up (weeks)": weeks})
+    table = pd.DataFrame(rows).set_index("figure")
+    sys.stdout.write(emit(table, args.format))
+    longest = int(table.iloc[:, 0].max())
+    print(
+        f"\nsuggested: --set clock.warmup='\"{longest} w\"' (the longest of the figures); "
+        f"Welch plots in {out}/",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def cmd_reference(args: argparse.Namespace) -> int:
+    """Print the scenario key reference, or refresh it in a file."""
+    from sim.reference import START, reference, refresh
+
+    if args.write is None:
+        sys.stdout.write(reference() + "\n")
+        return EXIT_OK
+    path = Path(args.write)
+    if not path.is_file() or START not in path.read_text(encoding="utf-8"):
+        raise UsageError(f"--write {path}: no file with a '{START}' block to refresh")
+    changed = refresh(path)
+    print(f"{path}: reference {'updated' if changed else 'already current'}")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the HTML and Markdown report of a folder written by run or compare."""
+    from sim.analysis import compare_to_baseline
+
+    directory = Path(args.directory)
+    try:
+        results = Results.load(directory)
+    except (FileNotFoundError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    names = results.scenarios
+    baseline = args.baseline or (names[0] if names else None)
+    if baseline not in names:
+        raise UsageError(f"--baseline {baseline!r} is not one of: {', '.join(names)}")
+    comparison_path = directory / "comparison.parquet"
+    if comparison_path.is_file() and args.baseline is None:
+        comparison = pd.read_parquet(comparison_path)
+    else:
+        comparison = compare_to_baseline(
+            results.summary, comparable_figures(results.summary), baseline
+        )
+    html, markdown = _write_report(directory, results, comparison)
+    print(f"report: {html} (and {markdown.name})")
+    return EXIT_OK

@@ -1,0 +1,68 @@
+"""What the commands share: exit codes, the usage error, scenario loading, option types."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from sim.experiments import (
+    resolve,
+)
+from sim.scenario import Scenario, load_scenario, parse_override
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad input found by the command itself (not by the scenario validator)."""
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def load_all(paths: Sequence[str], overrides: Sequence[str]) -> list[Scenario]:
+    pairs = dict(parse_override(text) for text in overrides)
+    return resolve([load_scenario(path, pairs) for path in paths])
+
+
+def out_dir(requested: str | None, kind: str) -> Path:
+    if requested:
+        path = Path(requested)
+    else:
+        path = Path("results") / f"{datetime.now():%Y%m%d-%H%M%S}-{kind}"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--out {path}: cannot create the folder ({exc.strerror})") from None
+    return path
+
+
+def whole_number(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+
+    return parse
+
+
+positive = whole_number(1)
+seed_option = whole_number(0)
+
+
+def precision_option(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number such as 0.05, got {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1 (e.g. 0.05), got {value}")
+    return value

@@ -1,0 +1,145 @@
+"""The command-line parser and the entry point of ``flocksim`` (and ``python -m sim``)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from sim.cli.commands import (
+    cmd_compare,
+    cmd_reference,
+    cmd_report,
+    cmd_run,
+    cmd_validate,
+    cmd_warmup,
+)
+from sim.cli.common import EXIT_USAGE, UsageError, positive, precision_option, seed_option
+from sim.experiments import (
+    ExperimentError,
+)
+from sim.figures import WARMUP_FIGURES
+from sim.scenario import ScenarioError
+
+# ---------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line parser (also used to document the commands)."""
+    parser = argparse.ArgumentParser(
+        prog="flocksim",
+        description="Simulate a firm as marketing, sales and service; compare organisations.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def scenario_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario TOML file")
+        command.add_argument(
+            "--set",
+            action="append",
+            default=[],
+            metavar="KEY=VALUE",
+            help="override a setting by dotted path, e.g. sales.staff=6 or "
+            "market.segments.0.size=2000 (repeatable; applies to every scenario)",
+        )
+
+    def run_options(command: argparse.ArgumentParser, reps: int) -> None:
+        command.add_argument(
+            "--reps", type=positive, default=reps, help=f"replications (default {reps})"
+        )
+        command.add_argument("--seed", type=seed_option, default=0, help="base seed (default 0)")
+        command.add_argument(
+            "--workers", type=positive, default=1, help="processes to use (default 1)"
+        )
+        command.add_argument(
+            "--out", metavar="DIR", help="where to write tables (default results/<time>-<cmd>/)"
+        )
+        command.add_argument(
+            "--format",
+            choices=("table", "csv", "json", "markdown"),
+            default="table",
+            help="how to print the table (default table)",
+        )
+
+    validate = commands.add_parser("validate", help="check scenario files")
+    scenario_options(validate)
+    validate.set_defaults(handler=cmd_validate)
+
+    run = commands.add_parser("run", help="run scenarios and summarise their replications")
+    scenario_options(run)
+    run_options(run, reps=30)
+    run.set_defaults(handler=cmd_run)
+
+    compare = commands.add_parser(
+        "compare", help="run scenarios on the same seeds; paired differences to a baseline"
+    )
+    scenario_options(compare)
+    run_options(compare, reps=20)
+    compare.add_argument(
+        "--precision",
+        type=precision_option,
+        help="add replications until the revenue difference's CI half-width is within this "
+        "share of the mean difference (e.g. 0.05); --reps is then the first batch",
+    )
+    compare.add_argument(
+        "--max-reps", type=positive, default=200, help="cap for --precision (default 200)"
+    )
+    compare.add_argument(
+        "--baseline", help="scenario (name or file) the others are compared to (default: first)"
+    )
+    compare.add_argument(
+        "--report", action="store_true", help="also write charts and an HTML/Markdown report"
+    )
+    compare.set_defaults(handler=cmd_compare)
+
+    reference = commands.add_parser(
+        "reference", help="print the scenario key reference (Markdown), or refresh a README"
+    )
+    reference.add_argument(
+        "--write", metavar="FILE", help="refresh the reference block in FILE (e.g. README.md)"
+    )
+    reference.set_defaults(handler=cmd_reference)
+
+    warmup = commands.add_parser(
+        "warmup", help="suggest weeks to discard (MSER-5) and draw Welch's plot"
+    )
+    scenario_options(warmup)
+    run_options(warmup, reps=10)
+    warmup.add_argument(
+        "--figure",
+        action="append",
+        help=f"weekly column to examine (repeatable; default {', '.join(WARMUP_FIGURES)})",
+    )
+    warmup.add_argument(
+        "--window", type=positive, default=5, help="Welch moving-average half-width in weeks"
+    )
+    warmup.set_defaults(handler=cmd_warmup)
+
+    report = commands.add_parser("report", help="write the report of a results folder")
+    report.add_argument("directory", metavar="DIR", help="folder written by run or compare")
+    report.add_argument("--baseline", help="scenario the others are compared to")
+    report.set_defaults(handler=cmd_report)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``flocksim`` command; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.handler(args))
+    except (ScenarioError, UsageError, ExperimentError) as exc:
+        print(f"flocksim: error: {exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("flocksim: interrupted", file=sys.stderr)
+        return 130
+    return EXIT_USAGE
+
+
+__all__ = ["build_parser", "main"]
