@@ -42,19 +42,19 @@ test-fast: $(DEV_STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest -m "not slow" $(ARGS)
 
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check sim tests benchmarks
-	$(BIN)/ruff format --check sim tests benchmarks
+	$(BIN)/ruff check sim tests benchmarks notebooks/execute.py
+	$(BIN)/ruff format --check sim tests benchmarks notebooks/execute.py
 	$(BIN)/mypy
 
 format: $(DEV_STAMP)
-	$(BIN)/ruff check --fix sim tests benchmarks
-	$(BIN)/ruff format sim tests benchmarks
+	$(BIN)/ruff check --fix sim tests benchmarks notebooks/execute.py
+	$(BIN)/ruff format sim tests benchmarks notebooks/execute.py
 
 bench: $(RUN_STAMP)
 	$(BIN)/python benchmarks/bench.py $(ARGS)
 
 notebooks: $(DEV_STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m sim.notebooks notebooks --out results/notebooks
+	MPLBACKEND=Agg $(BIN)/python notebooks/execute.py notebooks --out results/notebooks
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,4 +1,4 @@
-"""Execute the project's Jupyter notebooks: ``python -m sim.notebooks DIR``.
+"""Execute the project's Jupyter notebooks: ``python notebooks/execute.py DIR``.
 
 Every ``*.ipynb`` in ``DIR`` (not recursive, checkpoints skipped) is run top to
 bottom with nbclient in a fresh ``python3`` kernel whose working directory is
@@ -169,7 +169,7 @@ def clear_outputs(notebook: NotebookNode) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point; returns the exit code."""
     parser = argparse.ArgumentParser(
-        prog="python -m sim.notebooks",
+        prog="python notebooks/execute.py",
         description="Execute every notebook in a folder in place (outputs are not committed).",
     )
     parser.add_argument("directory", type=Path, help="folder holding the .ipynb files")
@@ -228,7 +228,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.info("%d notebooks ran; executed copies in %s", len(notebooks), args.out)
     else:
         log.info(
-            "%d notebooks ran; clear outputs before committing: python -m sim.notebooks --clear %s",
+            "%d notebooks ran; clear outputs before committing: "
+            "python notebooks/execute.py --clear %s",
             len(notebooks),
             args.directory,
         )
