@@ -38,7 +38,7 @@ def _fsync_directory(directory: Path) -> None:
         os.close(descriptor)
 
 
-def atomic_write(target: str | Path, write: Callable[[Path], None]) -> Path:
+def atomic_write(target: str | Path, write: Callable[[Path], object]) -> Path:
     """Write ``target`` through ``write(temporary_path)``, then rename it into place.
 
     If ``write`` raises (or the process dies) the target keeps its old content

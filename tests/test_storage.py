@@ -38,9 +38,14 @@ def test_parquet_round_trip(tmp_path):
 
 def test_staged_directory_appears_only_when_complete(tmp_path):
     target = tmp_path / "out"
-    with pytest.raises(RuntimeError), staged_directory(target) as staging:
-        (staging / "summary.parquet").write_text("partial")
-        raise RuntimeError("killed mid-way")
+
+    def write_half() -> None:
+        with staged_directory(target) as staging:
+            (staging / "summary.parquet").write_text("partial")
+            raise RuntimeError("killed mid-way")
+
+    with pytest.raises(RuntimeError):
+        write_half()
     assert not target.exists()
     assert list(tmp_path.iterdir()) == []
     with staged_directory(target) as staging:
