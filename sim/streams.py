@@ -55,3 +55,18 @@ class Streams:
     def uniform(self, name: str) -> Callable[[], float]:
         """Batched U(0, 1) draws on their own stream."""
         return uniforms(self.generator(name))
+
+    def entity_key(self, name: str) -> tuple[int, int]:
+        """A 128-bit key for the counter-based generators of the entities of stream ``name``.
+
+        Each entity of the stream (a customer, say) then draws from
+        ``Philox(key, counter=its index)``: its own sequence, reachable in any order.
+        """
+        if name in self.names:
+            raise ValueError(f"random stream {name!r} is used twice")
+        self.names.append(name)
+        sequence = np.random.SeedSequence(
+            entropy=self.seed, spawn_key=(self.replication, stream_key(name))
+        )
+        first, second = sequence.generate_state(2, dtype=np.uint64).tolist()
+        return int(first), int(second)
