@@ -217,7 +217,7 @@ DISTS: dict[str, Any] = {
     "empirical weights": {
         "dist": "empirical",
         "values": ["1 h", "2 h", "8 h"],
-        "weights": [5, 3, 2],
+        "weights": [0.5, 0.3, 0.2],
     },
 }
 

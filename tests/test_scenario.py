@@ -344,8 +344,8 @@ def test_every_dist_kind_parses_with_units(kind):
     assert dist.mean == pytest.approx(mean)
 
 
-def test_empirical_values_with_weights_are_normalised():
-    spec = {"dist": "empirical", "values": ["1 h", "1 d"], "weights": [3, 1]}
+def test_empirical_values_with_weights():
+    spec = {"dist": "empirical", "values": ["1 h", "1 d"], "weights": [0.75, 0.25]}
     dist = build({"sales.meeting": spec}).sales.meeting
     assert dist.param("values") == (1.0, 8.0)
     assert dist.param("weights") == pytest.approx((0.75, 0.25))
@@ -383,7 +383,9 @@ def test_a_gamma_with_zero_sd_is_a_fixed_value():
         ({"dist": "empirical", "values": ["1 h", "2 h"]}, "weights"),
         ({"dist": "empirical", "values": ["1 h", "2 h"], "weights": [1]}, "one per value"),
         ({"dist": "empirical", "samples": []}, "non-empty"),
-        ({"dist": "empirical", "values": ["1 h"], "weights": [0]}, "more than 0"),
+        ({"dist": "empirical", "values": ["1 h"], "weights": [0]}, "add up to 1, got 0"),
+        ({"dist": "empirical", "values": ["1 h", "2 h"], "weights": [3, 1]}, "add up to 1, got 4"),
+        ({"dist": "empirical", "values": ["1 h", "2 h"], "weights": [1.5, -0.5]}, "negative"),
         ({"dist": "empirical", "samples": ["1 h"], "values": ["1 h"]}, "either"),
     ],
 )
