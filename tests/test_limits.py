@@ -470,6 +470,21 @@ def test_text_and_numbers_are_not_switches(field, value):
     refused(FULL_SYSTEM, {field: value}, field)
 
 
+def test_numbers_from_python_are_numbers():
+    """A sweep may hand numpy numbers, or 6.0 for six: they are the numbers they say."""
+    scenario = with_overrides(
+        load_scenario(SALES_ONLY),
+        {"sales.staff": np.int64(6), "money.gross_margin": np.float64(0.5), "service.staff": 2.0},
+    )
+    assert (scenario.sales.staff, scenario.money.gross_margin, scenario.service.staff) == (
+        6,
+        0.5,
+        2,
+    )
+    assert type(scenario.sales.staff) is int
+    refused(SALES_ONLY, {"sales.staff": 6.5}, "sales.staff")
+
+
 def test_whole_numbers_are_taken_where_a_number_is_expected():
     scenario = load_scenario(
         FULL_SYSTEM,

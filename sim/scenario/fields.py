@@ -11,6 +11,7 @@ hours while validating; every bound comes from ``sim.limits``.
 from __future__ import annotations
 
 import itertools
+import numbers
 from typing import Annotated, Any
 
 from pydantic import (
@@ -153,7 +154,11 @@ class Spec(BaseModel):
             else:
                 hint = " (write it without quotes)"
             raise ValueError(f"expected {expected}, got the text {value!r}{hint}")
-        return value
+        # a whole number from Python (numpy's int64, or 6.0) is the number it says
+        whole = isinstance(value, numbers.Integral) or (
+            isinstance(value, numbers.Real) and float(value).is_integer()
+        )
+        return int(value) if whole and field_kind in (WHOLE, SEGMENT_SIZE) else value
 
 
 def check_steps(steps: tuple[tuple[float, float], ...], what: str) -> None:
