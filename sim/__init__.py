@@ -4,6 +4,7 @@ The public face::
 
     import sim
     scenario = sim.load_scenario("scenarios/full_system.toml")
+    smaller = sim.with_overrides(scenario, {"sales.staff": 4})
     results = sim.run(scenario, replications=30, seed=0, workers=2)
     results.summary            # one row per replication
     results.save("results/x")  # Parquet plus manifest.json
@@ -14,7 +15,13 @@ The public face::
 from sim.experiments import Comparison, ExperimentError, compare, run_paired
 from sim.results import Results
 from sim.runner import run
-from sim.scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict
+from sim.scenario import (
+    Scenario,
+    ScenarioError,
+    load_scenario,
+    scenario_from_dict,
+    with_overrides,
+)
 
 __all__ = [
     "Comparison",
@@ -27,4 +34,5 @@ __all__ = [
     "run",
     "run_paired",
     "scenario_from_dict",
+    "with_overrides",
 ]

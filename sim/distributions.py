@@ -6,11 +6,17 @@ and sd), ``triangular``, ``uniform`` and ``empirical`` (samples, or values with
 weights). A bare number, or a duration string such as ``"15 min"``, means
 ``fixed``.
 
+Parameters are bounded so that every block samples finitely (``sim.limits``):
+money at most ``MAX_MONEY``, durations at most 100 years, a gamma's or
+lognormal's sd / mean between ``MIN_SD_RATIO`` and ``MAX_SD_RATIO`` (or sd 0, a
+fixed value), and empirical weights that add up to 1, as channel shares do:
+weights are never rescaled behind the writer's back.
+
 Samplers draw from their own named stream in blocks (STYLE.md: "draw in
 batches where a stream is hot"): one numpy call fills a block, turned into a
 Python list so that each draw is a plain ``float`` handed out by a C-level
 iterator. The sequence is the same as drawing one value at a time from the same
-generator, which ``tests/test_randomness.py`` guards.
+generator, which ``tests/test_determinism.py`` guards.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from sim.limits import MAX_MONEY, MAX_SD_RATIO, MIN_SD_RATIO, WEIGHTS_TOLERANCE
 from sim.units import UnitError, parse_duration
 
 Quantity = Literal["duration", "money", "number", "probability"]
@@ -99,6 +106,8 @@ def _number(raw: object, quantity: Quantity, week_hours: float, where: str) -> f
         raise ValueError(f"{where}: cannot be negative, got {raw!r}")
     if quantity == "probability" and value > 1:
         raise ValueError(f"{where}: a probability is between 0 and 1, got {raw!r}")
+    if quantity == "money" and value > MAX_MONEY:
+        raise ValueError(f"{where}: money is at most {MAX_MONEY:.0f}, got {raw!r}")
     return value
 
 
@@ -147,6 +156,14 @@ def _check_shape(kind: str, params: dict[str, float]) -> None:
         raise ValueError(f"dist {kind!r} needs mean > 0")
     if kind in ("gamma", "lognormal") and params["sd"] < 0:
         raise ValueError(f"dist {kind!r} needs sd >= 0")
+    if kind in ("gamma", "lognormal") and params["sd"] > 0:
+        ratio = params["sd"] / params["mean"]
+        # a hair of tolerance, so that sd written as exactly 100 x mean passes
+        if not MIN_SD_RATIO * (1 - 1e-9) <= ratio <= MAX_SD_RATIO * (1 + 1e-9):
+            raise ValueError(
+                f"dist {kind!r} needs sd / mean between {MIN_SD_RATIO:g} and {MAX_SD_RATIO:g} "
+                f"(or sd = 0 for a fixed value), got {ratio:.3g}"
+            )
     if kind == "triangular" and not params["low"] <= params["mode"] <= params["high"]:
         raise ValueError("dist 'triangular' needs low <= mode <= high")
     if kind == "triangular" and params["low"] == params["high"]:
@@ -170,11 +187,15 @@ def _parse_empirical(spec: dict[str, Any], quantity: Quantity, week_hours: float
         raw_weights = spec.get("weights")
         if not isinstance(raw_weights, list) or len(raw_weights) != len(values):
             raise ValueError("dist 'empirical' needs 'weights', one per value")
-        weights = [_number(w, "money", week_hours, "weights") for w in raw_weights]
-        total = sum(weights)
-        if total <= 0:
-            raise ValueError("dist 'empirical' needs weights that add up to more than 0")
-        weights = [w / total for w in weights]
+        weights = [_number(w, "number", week_hours, "weights") for w in raw_weights]
+        if any(w < 0 for w in weights):
+            raise ValueError("dist 'empirical' needs weights that are not negative")
+        total = sum(weights)  # not fsum: it raises on overflow, a plain sum says inf
+        if not abs(total - 1.0) <= WEIGHTS_TOLERANCE:
+            raise ValueError(
+                f"dist 'empirical' needs weights that add up to 1, got {total:.12g} "
+                "(write shares, e.g. [0.75, 0.25])"
+            )
     return Dist("empirical", (("values", tuple(values)), ("weights", tuple(weights))))
 
 

@@ -12,43 +12,50 @@ import typing
 from pathlib import Path
 from typing import Any
 
+import annotated_types
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from sim.distributions import Dist
 from sim.scenario import Scenario
+from sim.scenario.fields import CHOICE, DURATION, RATE, kind_of
 
 START, END = "<!-- reference:start -->", "<!-- reference:end -->"
 
 
-def _kind(field: Any) -> str:
-    text = f"{field.annotation!r} {field.metadata!r}"
-    if "dist_duration" in text:
-        return "distribution of a duration"
-    if "dist_money" in text:
-        return "distribution of money"
-    if "_duration" in text:
-        return "duration" if "tuple" not in text else "list of [duration, share]"
-    if "_rate" in text:
-        return "rate (bare number: per week)"
-    if "Literal" in text and "bool" in text:
-        return "true, false or " + ", ".join(f"'{o}'" for o in _literals(field.annotation))
-    if "Literal" in text:
-        options = [str(arg) for arg in _literals(field.annotation)]
-        extra = " or a whole number" if "int" in text.split("Literal")[0] else ""
-        return "one of " + ", ".join(f"'{o}'" for o in options) + extra
-    bounds = {type(item).__name__: item for item in field.metadata}
-    if field.annotation is float and "Le" in bounds and "Ge" in bounds:
-        return "share, 0 to 1"
-    if field.annotation is float and "Ge" in bounds:
-        return "money" if "cost" in text or "budget" in text else "number >= 0"
-    if field.annotation is int:
-        return "whole number"
-    if field.annotation is bool:
-        return "true or false"
-    if field.annotation is str or "str" in text:
-        return "list of text" if "tuple" in text else "text"
-    return "number"
+def _kind(field: FieldInfo, path: str) -> str:
+    """The kind declared on the schema, with the bounds the field states."""
+    declared = kind_of(field)
+    if declared is None:
+        raise TypeError(f"{path}: no kind declared (json_schema_extra={{'kind': ...}})")
+    if declared == CHOICE:
+        return "one of " + ", ".join(f"'{option}'" for option in _literals(field.annotation))
+    bounds = _bounds(field)
+    if declared in (DURATION, RATE) and bounds == "at least 0":
+        bounds = ""  # a duration or a rate is never negative: nothing to say
+    return f"{declared}, {bounds}" if bounds else declared
+
+
+def _bounds(field: FieldInfo) -> str:
+    low = high = ""
+    for item in field.metadata:
+        if isinstance(item, annotated_types.Ge):
+            low = _number(item.ge)
+        elif isinstance(item, annotated_types.Gt):
+            low = f"above {_number(item.gt)}"
+        elif isinstance(item, annotated_types.Le):
+            high = _number(item.le)
+    if low and high:
+        return f"{low} to {high}" if not low.startswith("above") else f"{low}, at most {high}"
+    if high:
+        return f"at most {high}"
+    return f"at least {low}" if low and not low.startswith("above") else low
+
+
+def _number(value: Any) -> str:
+    """1,000,000 rather than 1e+06; 0.01 as it is."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
 
 
 def _literals(annotation: Any) -> list[Any]:
@@ -89,7 +96,7 @@ def _default(field: Any, kind: str) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, float):
-        return _hours(value) if kind == "duration" else f"{value:g}"
+        return _hours(value) if kind == DURATION else f"{value:g}"
     return f"{value!r}".replace("|", "\\|")
 
 
@@ -112,9 +119,9 @@ def _tables(model: type[BaseModel], prefix: str) -> list[tuple[str, list[str]]]:
             is_list = typing.get_origin(field.annotation) is tuple
             nested.extend(_tables(sub, f"{path}.N." if is_list else f"{path}."))
             continue
-        kind = _kind(field)
         description = (field.description or "").replace("|", "\\|")
-        rows.append(f"| `{path}` | {kind} | {_default(field, kind)} | {description} |")
+        default = _default(field, kind_of(field) or "")
+        rows.append(f"| `{path}` | {_kind(field, path)} | {default} | {description} |")
     return [(prefix.rstrip(".") or "(top level)", rows), *nested]
 
 

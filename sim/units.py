@@ -4,12 +4,19 @@ The simulation clock runs in *working hours* (MODEL.md, "Clock and units").
 Scenario files write durations with a unit (``"15 min"``, ``"2 h"``, ``"3 d"``,
 ``"1 w"``) and rates per week unless a unit says otherwise (``"0.38 / y"``).
 A working day is ``week_hours / 5`` hours, a year is 52 working weeks.
+
+No duration exceeds 100 years (``sim.limits.MAX_HORIZON_WEEKS`` weeks), and a
+rate that is not 0 is finite and at least ``sim.limits.MIN_RATE_PER_HOUR``, so
+that every duration, rate and mean time between events the model derives stays
+finite.
 """
 
 from __future__ import annotations
 
 import math
 import re
+
+from sim.limits import MAX_HORIZON_WEEKS, MIN_RATE_PER_HOUR
 
 DEFAULT_WEEK_HOURS = 40.0
 WEEKS_PER_YEAR = 52.0
@@ -84,7 +91,11 @@ def parse_duration(value: object, week_hours: float = DEFAULT_WEEK_HOURS) -> flo
     amount = float(match.group(1))
     if amount < 0 or not math.isfinite(amount):
         raise UnitError(f"a duration must be finite and not negative, got {value!r}")
-    return amount * hours_per_unit(match.group(2), week_hours)
+    hours = amount * hours_per_unit(match.group(2), week_hours)
+    # a hair of tolerance: "100 y" is exactly the limit, whatever the rounding
+    if not hours <= MAX_HORIZON_WEEKS * week_hours * (1 + 1e-12):
+        raise UnitError(f"a duration is at most {MAX_HORIZON_WEEKS} w (100 years), got {value!r}")
+    return hours
 
 
 def parse_rate(value: object, week_hours: float = DEFAULT_WEEK_HOURS) -> float:
@@ -97,7 +108,7 @@ def parse_rate(value: object, week_hours: float = DEFAULT_WEEK_HOURS) -> float:
     if isinstance(value, int | float):
         if value < 0 or not math.isfinite(value):
             raise UnitError(f"a rate must be finite and not negative, got {value!r}")
-        return float(value) / week_hours
+        return _checked_rate(float(value) / week_hours, value)
     if not isinstance(value, str):
         raise UnitError(f"expected a rate such as '12 / w', got {value!r}")
     match = _RATE.match(value)
@@ -109,4 +120,15 @@ def parse_rate(value: object, week_hours: float = DEFAULT_WEEK_HOURS) -> float:
     amount = float(match.group(1))
     if amount < 0 or not math.isfinite(amount):
         raise UnitError(f"a rate must be finite and not negative, got {value!r}")
-    return amount / hours_per_unit(match.group(2), week_hours)
+    return _checked_rate(amount / hours_per_unit(match.group(2), week_hours), value)
+
+
+def _checked_rate(per_hour: float, written: object) -> float:
+    if not math.isfinite(per_hour):
+        raise UnitError(f"a rate must be finite, got {written!r} (too large for this week)")
+    if 0 < per_hour < MIN_RATE_PER_HOUR:
+        raise UnitError(
+            f"a rate is 0 or at least {MIN_RATE_PER_HOUR:g} per working hour, got {written!r} "
+            "(write 0 for never)"
+        )
+    return per_hour

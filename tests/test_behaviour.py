@@ -43,7 +43,7 @@ def test_more_salespeople_never_lengthen_the_wait(scenarios_dir: Path) -> None:
     waits = {}
     means = []
     for staff in range(9, 14):
-        scenario = base.with_overrides({"sales.staff": staff})
+        scenario = sim.with_overrides(base, {"sales.staff": staff})
         results = sim.run(scenario, replications=1, seed=21, keep=("leads",))
         leads = results.leads
         waits[staff] = leads["wait_h"].to_numpy()
@@ -85,8 +85,10 @@ def _paired_advantage(
 ) -> np.ndarray:
     """Full system's profit minus sales-only's, replication by replication (same seeds)."""
     market = market or {}
-    ours = sales_only.with_overrides({"clock.horizon": HORIZON, **market})
-    theirs = full_system.with_overrides({"clock.horizon": HORIZON, **market, **(marketing or {})})
+    ours = sim.with_overrides(sales_only, {"clock.horizon": HORIZON, **market})
+    theirs = sim.with_overrides(
+        full_system, {"clock.horizon": HORIZON, **market, **(marketing or {})}
+    )
     summary = sim.run_paired([ours, theirs], REPLICATIONS, seed=SEED, keep=()).summary
     a, b = (summary[summary["scenario"] == scenario.name] for scenario in (ours, theirs))
     assert (a["seed"].to_numpy() == b["seed"].to_numpy()).all()

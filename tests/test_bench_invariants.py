@@ -55,7 +55,7 @@ def _run_watching_the_clock(scenario: sim.Scenario) -> tuple[Firm, set[type]]:
 
 @pytest.mark.parametrize("name", ["sales_only", "full_system"])
 def test_clock_and_lead_times_stay_python_floats(name: str, request: pytest.FixtureRequest) -> None:
-    scenario = request.getfixturevalue(name).with_overrides({"clock.horizon": "8 w"})
+    scenario = sim.with_overrides(request.getfixturevalue(name), {"clock.horizon": "8 w"})
     firm, clock_types = _run_watching_the_clock(scenario)
     # SimPy starts at the integer 0; once time moves it must be a float, never numpy's
     assert float in clock_types
@@ -72,7 +72,7 @@ def test_clock_and_lead_times_stay_python_floats(name: str, request: pytest.Fixt
 
 
 def test_summary_only_builds_no_per_replication_tables(sales_only: sim.Scenario) -> None:
-    scenario = sales_only.with_overrides({"clock.horizon": "4 w"})
+    scenario = sim.with_overrides(sales_only, {"clock.horizon": "4 w"})
     tables = simulate(scenario, seed=SEED, replication=0, keep=())
     assert set(tables) == {"summary"}
     everything = simulate(scenario, seed=SEED, replication=0, keep=TABLES)

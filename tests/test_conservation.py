@@ -44,7 +44,7 @@ money_dists = st.sampled_from(
         {"dist": "lognormal", "mean": 5000, "sd": 2500},
         {"dist": "gamma", "mean": 3000, "sd": 1000},
         {"dist": "uniform", "low": 100, "high": 900},
-        {"dist": "empirical", "values": [1000, 4000], "weights": [3, 1]},
+        {"dist": "empirical", "values": [1000, 4000], "weights": [0.75, 0.25]},
     ]
 )
 work_dists = st.sampled_from(

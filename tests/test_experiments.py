@@ -38,7 +38,7 @@ def noisy_model(scenario, seed, replication, keep):
 @pytest.fixture(scope="module")
 def pair() -> list[sim.Scenario]:
     base = sim.load_scenario(SCENARIOS / "validation" / "mmc.toml")
-    return [base, base.with_overrides({"name": "bigger", "sales.staff": 12})]
+    return [base, sim.with_overrides(base, {"name": "bigger", "sales.staff": 12})]
 
 
 def test_run_paired_gives_every_scenario_the_same_replications(pair):

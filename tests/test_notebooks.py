@@ -174,8 +174,8 @@ def test_what_if_suggestions_hold() -> None:
         summaries = [
             sim.run(scenario, replications=4, seed=0, keep=()).summary
             for scenario in (
-                sales_only.with_overrides(market),
-                full_system.with_overrides(system),
+                sim.with_overrides(sales_only, market),
+                sim.with_overrides(full_system, system),
             )
         ]
         both = pd.concat(summaries, ignore_index=True)

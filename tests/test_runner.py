@@ -129,7 +129,7 @@ def test_two_workers_give_the_same_tables_as_one(scenario):
 
 
 def test_an_overridden_scenario_reaches_the_workers(scenario):
-    changed = scenario.with_overrides({"sales.staff": 12})
+    changed = sim.with_overrides(scenario, {"sales.staff": 12})
     results = run(changed, replications=2, workers=2, model=fake_model)
     assert results.summary["staff"].tolist() == [12, 12]
     assert set(results.summary["hash"]) == {changed.hash}
@@ -152,7 +152,7 @@ def test_runner_drops_tables_not_kept_even_if_the_model_returns_them(scenario):
 
 
 def test_keep_nothing_keeps_only_the_summary_with_the_real_model(scenario):
-    short = scenario.with_overrides({"clock.horizon": "2 w"})
+    short = sim.with_overrides(scenario, {"clock.horizon": "2 w"})
     results = run(short, replications=2, seed=0, keep=())
     assert len(results.summary) == 2
     for name in ("weekly", "leads", "customers", "queues"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import copy
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from sim.scenario import (
     load_scenario,
     parse_override,
     scenario_from_dict,
+    with_overrides,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +34,7 @@ def build(overrides: dict | None = None, source: str = "test.toml") -> Scenario:
     """The minimal scenario with dotted-path overrides, validated."""
     raw = copy.deepcopy(MINIMAL)
     scenario = scenario_from_dict(raw, source=source)
-    return scenario.with_overrides(overrides) if overrides else scenario
+    return with_overrides(scenario, overrides) if overrides else scenario
 
 
 def problems_of(overrides: dict) -> list[tuple[str, str]]:
@@ -344,8 +346,8 @@ def test_every_dist_kind_parses_with_units(kind):
     assert dist.mean == pytest.approx(mean)
 
 
-def test_empirical_values_with_weights_are_normalised():
-    spec = {"dist": "empirical", "values": ["1 h", "1 d"], "weights": [3, 1]}
+def test_empirical_values_with_weights():
+    spec = {"dist": "empirical", "values": ["1 h", "1 d"], "weights": [0.75, 0.25]}
     dist = build({"sales.meeting": spec}).sales.meeting
     assert dist.param("values") == (1.0, 8.0)
     assert dist.param("weights") == pytest.approx((0.75, 0.25))
@@ -383,7 +385,9 @@ def test_a_gamma_with_zero_sd_is_a_fixed_value():
         ({"dist": "empirical", "values": ["1 h", "2 h"]}, "weights"),
         ({"dist": "empirical", "values": ["1 h", "2 h"], "weights": [1]}, "one per value"),
         ({"dist": "empirical", "samples": []}, "non-empty"),
-        ({"dist": "empirical", "values": ["1 h"], "weights": [0]}, "more than 0"),
+        ({"dist": "empirical", "values": ["1 h"], "weights": [0]}, "add up to 1, got 0"),
+        ({"dist": "empirical", "values": ["1 h", "2 h"], "weights": [3, 1]}, "add up to 1, got 4"),
+        ({"dist": "empirical", "values": ["1 h", "2 h"], "weights": [1.5, -0.5]}, "negative"),
         ({"dist": "empirical", "samples": ["1 h"], "values": ["1 h"]}, "either"),
     ],
 )
@@ -499,7 +503,7 @@ def test_a_file_that_is_not_utf8_is_a_scenario_error(tmp_path):
 
 def test_with_overrides_returns_a_new_scenario_and_leaves_the_original():
     original = build()
-    changed = original.with_overrides({"sales.staff": 6, "clock.horizon": "6 w"})
+    changed = with_overrides(original, {"sales.staff": 6, "clock.horizon": "6 w"})
     assert changed is not original
     assert (changed.sales.staff, changed.clock.horizon) == (6, 240.0)
     assert (original.sales.staff, original.clock.horizon) == (2, 104 * 40.0)
@@ -674,9 +678,9 @@ def test_hash_is_stable_and_ignores_the_source():
 
 def test_hash_changes_with_an_override_and_back():
     scenario = build()
-    assert scenario.with_overrides({"sales.staff": 3}).hash != scenario.hash
-    assert scenario.with_overrides({"sales.staff": 2}).hash == scenario.hash
-    assert scenario.with_overrides({"clock.horizon": "6 w"}).hash != scenario.hash
+    assert with_overrides(scenario, {"sales.staff": 3}).hash != scenario.hash
+    assert with_overrides(scenario, {"sales.staff": 2}).hash == scenario.hash
+    assert with_overrides(scenario, {"clock.horizon": "6 w"}).hash != scenario.hash
 
 
 def test_the_minimal_data_file_matches_the_minimal_dict():
@@ -718,7 +722,7 @@ def test_left_out_tables_read_durations_with_the_scenarios_week():
 @pytest.mark.parametrize(
     ("override", "fragment"),
     [
-        ({"market.segments.0.size": True}, "expected a number"),
+        ({"market.segments.0.size": True}, "expected a whole number"),
         ({"marketing.capacity_per_head": 0}, "greater than 0"),
         ({"sales.first_contact": {"dist": "exponential", "mean": "1e400 h"}}, "finite"),
         ({"sales.first_contact": "3 m"}, "unknown unit"),
@@ -735,3 +739,53 @@ def test_channel_names_must_be_unique():
     with pytest.raises(ScenarioError) as info:
         load_scenario(path, {"marketing.channels.1.name": "search"})
     assert "repeated: search" in str(info.value)
+
+
+# ---------------------------------------------------------------- structure
+
+
+def _scenario_imports() -> dict[str, set[str]]:
+    """Modules of ``sim.scenario`` each module imports, anywhere in the file (even lazily)."""
+    folder = ROOT / "sim" / "scenario"
+    modules = {f"sim.scenario.{path.stem}": path for path in folder.glob("*.py")}
+    modules["sim.scenario"] = modules.pop("sim.scenario.__init__")
+    graph: dict[str, set[str]] = {}
+    for module, path in modules.items():
+        imported = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module)
+                imported |= {f"{node.module}.{alias.name}" for alias in node.names}
+            elif isinstance(node, ast.Import):
+                imported |= {alias.name for alias in node.names}
+        graph[module] = {name for name in imported if name in modules and name != module}
+    return graph
+
+
+def test_sim_scenario_has_no_import_circle():
+    """schema never imports files, not even inside a function (issue #7: no import circle)."""
+    graph = _scenario_imports()
+    assert "sim.scenario.files" not in graph["sim.scenario.schema"]
+    assert "sim.scenario.schema" in graph["sim.scenario.files"]
+    inner = {module: deps - {"sim.scenario"} for module, deps in graph.items()}
+    inner.pop("sim.scenario")  # the package re-exports its modules
+    state: dict[str, str] = {}
+
+    def visit(module: str, trail: tuple[str, ...]) -> None:
+        state[module] = "open"
+        for dep in inner[module]:
+            assert state.get(dep) != "open", " -> ".join((*trail, module, dep))
+            if dep not in state:
+                visit(dep, (*trail, module))
+        state[module] = "done"
+
+    for module in inner:
+        if module not in state:
+            visit(module, ())
+    assert not [module for module in inner if "sim.scenario" in graph[module]]
+
+
+def test_scenario_has_no_with_overrides_method():
+    """Overrides live beside the file reading: ``sim.scenario.with_overrides(scenario, ...)``."""
+    assert not hasattr(Scenario, "with_overrides")
+    assert with_overrides(build(), {"sales.staff": 3}).sales.staff == 3

@@ -54,7 +54,7 @@ def _scenario(**overrides: Any) -> sim.Scenario:
         },
     }
     scenario = sim.scenario_from_dict(raw)
-    return scenario.with_overrides(overrides) if overrides else scenario
+    return sim.with_overrides(scenario, overrides) if overrides else scenario
 
 
 def _lead(firm: Firm) -> Lead:

@@ -87,7 +87,7 @@ def _run(
     keep: tuple[str, ...] = ("leads", "queues"),
 ) -> sim.Results:
     """Run ``replications`` of a scenario with dotted-path overrides."""
-    scenario = _load(path).with_overrides(dict(overrides))
+    scenario = sim.with_overrides(_load(path), dict(overrides))
     return sim.run(scenario, replications=replications, seed=seed, keep=keep)
 
 
@@ -422,7 +422,7 @@ BASS_YEARS = (1.0, 2.0, 3.0, 5.0, 7.0, 10.0)
 
 
 def _check_bass(replications: int, seed: int, size: int, max_half_width: float) -> None:
-    scenario = _load(BASS).with_overrides({"market.segments.0.size": size})
+    scenario = sim.with_overrides(_load(BASS), {"market.segments.0.size": size})
     (segment,) = scenario.market.segments
     p, q = segment.p_organic, segment.q  # per working hour, like the clock
     assert segment.initial_customers == 0
