@@ -126,4 +126,6 @@ def test_long_modules_say_why(name: str) -> None:
     lines = len(path.read_text(encoding="utf-8").splitlines())
     if lines > LONG_MODULE:
         docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
-        assert LONG_REASON in " ".join(docstring.split()), f"{path}: {lines} lines and no reason at its top"
+        assert LONG_REASON in " ".join(docstring.split()), (
+            f"{path}: {lines} lines and no reason at its top"
+        )
