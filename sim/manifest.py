@@ -215,20 +215,25 @@ def _verify_file(path: Path, folder: _Folder, name: str, expected: str) -> None:
 def _read_table(path: Path, folder: _Folder, name: str, entry: Mapping[str, Any]) -> pd.DataFrame:
     file = entry["file"]
     try:
-        with folder.open(file) as handle:
-            if _hash_handle(handle) != entry["sha256"]:
-                raise ResultsError(
-                    f"{path}: {file} does not match its checksum in {MANIFEST} "
-                    "(changed or truncated after it was saved)"
-                )
-            handle.seek(0)
-            frame = pd.read_parquet(handle)
+        handle = folder.open(file)
     except FileNotFoundError:
         raise ResultsError(f"{path}: {file} is listed in {MANIFEST} but missing") from None
-    except (OSError, ValueError, pa.ArrowException) as exc:
-        if isinstance(exc, ResultsError):
-            raise
-        raise ResultsError(f"{path}: {file} is not a readable Parquet table ({exc})") from None
+    except OSError as exc:
+        raise ResultsError(f"{path}: cannot read {file} ({exc.strerror or exc})") from None
+    with handle:
+        if _hash_handle(handle) != entry["sha256"]:
+            raise ResultsError(
+                f"{path}: {file} does not match its checksum in {MANIFEST} "
+                "(changed or truncated after it was saved)"
+            )
+        handle.seek(0)
+        try:
+            frame = pd.read_parquet(handle)
+        except (OSError, ValueError, pa.ArrowException) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ResultsError(
+                f"{path}: {file} is not a readable Parquet table ({reason})"
+            ) from None
     if len(frame) != entry["rows"]:
         raise ResultsError(f"{path}: {file} has {len(frame)} rows, {MANIFEST} says {entry['rows']}")
     return frame

@@ -41,6 +41,10 @@ class ReplicationModel(Protocol):
     ) -> dict[str, pd.DataFrame]: ...
 
 
+# Replications per task at most: a replication takes tens of milliseconds, shipping a task
+# a fraction of one, so larger chunks would save little and lose more to an interrupt.
+_MAX_CHUNK = 8
+
 # Set once per worker process by ``_start_worker``, so that each task ships only a
 # replication number, not the scenario.
 _WORKER: dict[str, Any] = {}
@@ -79,9 +83,10 @@ def iterate(
             yield model(scenario, seed, replication, keep)
         return
     context = multiprocessing.get_context("fork" if "fork" in _methods() else "spawn")
-    # small chunks keep the workers' finishing times close; the scenario travels once per
-    # worker (the initializer), so a task costs little more than a replication number
-    chunksize = max(1, len(numbers) // (workers * 20))
+    # small chunks keep the workers' finishing times close, and bound what an interrupt
+    # loses (a chunk per worker); the scenario travels once per worker (the initializer),
+    # so a task costs little more than a replication number
+    chunksize = max(1, min(_MAX_CHUNK, len(numbers) // (workers * 20)))
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
