@@ -234,6 +234,8 @@ def check_destination(directory: str | Path, *, force: bool = False) -> Path:
     is never replaced, even with ``force``: it is not ours to delete.
     """
     target = check_folder("directory", directory)
+    if not isinstance(force, bool):  # force="no" would otherwise replace
+        raise ValueError(f"force must be True or False, got {force!r}")
     path = Path(os.path.abspath(target))
     if path.is_symlink():
         raise ResultsError(f"{target}: is a symbolic link; give the folder it points to")

@@ -158,6 +158,13 @@ def test_save_and_load_name_the_argument_of_a_bad_folder(directory):
         Results.load(directory)  # type: ignore[arg-type]
 
 
+def test_force_must_be_true_or_false(tmp_path):
+    folder = small(1).save(tmp_path / "run")
+    with pytest.raises(ValueError, match="force must be True or False, got 'no'"):
+        small(2).save(folder, force="no")  # type: ignore[arg-type]
+    assert markers(Results.load(folder)) == {1}
+
+
 def test_mark_partial_counts_each_scenario(tmp_path):
     partial = small(1, comparison=True).mark_partial("SIGINT", 5, names=["a", "b", "c"])
     assert partial.partial
