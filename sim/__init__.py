@@ -7,13 +7,14 @@ The public face::
     smaller = sim.with_overrides(scenario, {"sales.staff": 4})
     results = sim.run(scenario, replications=30, seed=0, workers=2)
     results.summary            # one row per replication
-    results.save("results/x")  # Parquet plus manifest.json
+    results.save("results/x")  # Parquet plus a verified manifest.json, never overwritten
+    again = sim.Results.load("results/x")  # checked against the manifest
     paired = sim.compare(["scenarios/sales_only.toml", "scenarios/full_system.toml"])
     paired.table               # each figure's paired difference to the baseline
 """
 
 from sim.experiments import Comparison, ExperimentError, compare, run_paired
-from sim.results import Results
+from sim.results import Results, ResultsError
 from sim.runner import run
 from sim.scenario import (
     Scenario,
@@ -27,6 +28,7 @@ __all__ = [
     "Comparison",
     "ExperimentError",
     "Results",
+    "ResultsError",
     "Scenario",
     "ScenarioError",
     "compare",

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from collections.abc import Collection
+from pathlib import Path
 
-from sim.results import TABLES
+from sim.manifest import TABLES
 
 
 def check_whole_number(name: str, value: object, minimum: int) -> int:
@@ -34,8 +36,19 @@ def check_share(name: str, value: object) -> float:
     return share
 
 
+def check_folder(name: str, value: object) -> Path:
+    """``value`` as a Path if it names a folder: a non-empty str or path (``''`` is not ``.``)."""
+    if isinstance(value, bool) or not isinstance(value, str | os.PathLike):
+        raise ValueError(f"{name} must be a folder path (str or pathlib.Path), got {value!r}")
+    text = os.fspath(value)
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"{name} must name a folder, got {value!r}")
+    return Path(text)
+
+
 def check_keep(keep: object) -> tuple[str, ...]:
     """The tables to keep, as a tuple of known table names."""
+
     if isinstance(keep, str) or not isinstance(keep, Collection):
         raise ValueError(
             f"keep must be a collection of table names such as ('weekly',), got {keep!r}; "
@@ -47,4 +60,4 @@ def check_keep(keep: object) -> tuple[str, ...]:
     return tuple(str(name) for name in keep)
 
 
-__all__ = ["check_keep", "check_share", "check_whole_number"]
+__all__ = ["check_folder", "check_keep", "check_share", "check_whole_number"]

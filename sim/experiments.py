@@ -5,14 +5,16 @@ command line, the notebooks, the tests, the sweeps): :func:`run_paired` runs
 every scenario on the same replication seeds (common random numbers), and
 :func:`compare` adds the paired comparison table, optionally adding
 replications until the comparison is precise enough. Nothing here prints; the
-caller decides what to show.
+caller decides what to show. An interrupt (``sim.interrupts.RunInterrupted``)
+leaves every scenario's finished replications in the exception, scenario by
+scenario, so the caller can keep them.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +22,7 @@ import pandas as pd
 from sim.analysis import compare_to_baseline, precision_of_differences, sequential_replications
 from sim.arguments import check_keep, check_share, check_whole_number
 from sim.figures import COMPARE_FIGURES
+from sim.interrupts import RunInterrupted
 from sim.model import simulate
 from sim.results import TABLES, Results
 from sim.runner import ReplicationModel, run
@@ -148,19 +151,30 @@ def run_paired(
     so replication ``r`` of one scenario is paired with replication ``r`` of
     another (common random numbers).
     """
-    parts = [
-        run(
-            scenario,
-            replications,
-            seed=seed,
-            workers=workers,
-            keep=keep,
-            model=model,
-            first_replication=first_replication,
-        )
-        for scenario in resolve(scenarios)
-    ]
+    parts: list[Results] = []
+    for scenario in resolve(scenarios):
+        try:
+            parts.append(
+                run(
+                    scenario,
+                    replications,
+                    seed=seed,
+                    workers=workers,
+                    keep=keep,
+                    model=model,
+                    first_replication=first_replication,
+                )
+            )
+        except RunInterrupted as exc:
+            _keep_finished(exc, [*parts, exc.results])
+            raise
     return Results.combine(parts)
+
+
+def _keep_finished(exc: RunInterrupted, parts: Sequence[Results | None]) -> None:
+    """Leave the finished replications of every scenario in the interrupt."""
+    finished = [part for part in parts if part is not None and not part.summary.empty]
+    exc.results = Results.combine(finished) if finished else None
 
 
 def compare(
@@ -231,44 +245,54 @@ def compare(
     runs: dict[str, list[Results]] = {scenario.name: [] for scenario in resolved}
 
     def run_more(start: int, count: int) -> pd.DataFrame:
-        batch = [
-            run(
-                scenario,
-                count,
-                seed=seed,
-                workers=workers,
-                keep=keep,
-                model=model,
-                first_replication=start,
-            )
-            for scenario in resolved
-        ]
-        for scenario, part in zip(resolved, batch, strict=True):
+        batch = []
+        for scenario in resolved:
+            try:
+                part = run(
+                    scenario,
+                    count,
+                    seed=seed,
+                    workers=workers,
+                    keep=keep,
+                    model=model,
+                    first_replication=start,
+                )
+            except RunInterrupted as exc:
+                if exc.results is not None:
+                    runs[scenario.name].append(exc.results)
+                raise
             runs[scenario.name].append(part)
+            batch.append(part)
         combined = Results.combine(batch)
         if on_batch is not None:
             on_batch(combined)
         return combined.summary
 
     reached: bool | None = None
-    if precision is None:
-        run_more(0, replications)
-    else:
-        outcome = sequential_replications(
-            run_more,
-            precision_of_differences(list(precision_figures), reference),
-            target=precision,
-            initial=replications,
-            max_replications=max_replications,
-        )
-        replications, reached = outcome.replications, outcome.reached
+    try:
+        if precision is None:
+            run_more(0, replications)
+        else:
+            outcome = sequential_replications(
+                run_more,
+                precision_of_differences(list(precision_figures), reference),
+                target=precision,
+                initial=replications,
+                max_replications=max_replications,
+            )
+            replications, reached = outcome.replications, outcome.reached
+    except RunInterrupted as exc:
+        _keep_finished(exc, [part for parts in runs.values() for part in parts])
+        raise
     # scenario by scenario, replications in order, however many batches ran
     results = Results.combine(part for parts in runs.values() for part in parts)
     table = compare_to_baseline(
         results.summary, comparable_figures(results.summary, figures), reference
     )
     log.info("compared %s with %s over %d replications", results.scenarios, reference, replications)
-    return Comparison(results, table, reference, replications, precision, reached)
+    return Comparison(
+        replace(results, comparison=table), table, reference, replications, precision, reached
+    )
 
 
 __all__ = [

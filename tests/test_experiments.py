@@ -162,6 +162,8 @@ def test_scenarios_must_be_told_apart(pair):
     [
         ({"replications": 2.5}, "replications must be a whole number"),
         ({"seed": None}, "seed must be a whole number"),
+        ({"seed": -1}, "seed must be at least 0"),
+        ({"workers": 2.0}, "workers must be a whole number"),
         ({"first_replication": -2}, "first_replication must be at least 0"),
         ({"keep": "weekly"}, "keep must be a collection"),
     ],

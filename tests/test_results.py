@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.results import MANIFEST, TABLES, Results
+from sim.results import MANIFEST, TABLES, Results, ResultsError
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 SHORT = {"clock.horizon": "6 w"}
@@ -55,7 +55,13 @@ def test_save_writes_one_parquet_per_table_and_a_manifest(saved):
         [*(f"{name}.parquet" for name in TABLES), MANIFEST]
     )
     manifest = json.loads((saved / MANIFEST).read_text())
-    assert manifest["tables"] == list(TABLES)
+    assert list(manifest["tables"]) == list(TABLES)
+    for name, entry in manifest["tables"].items():
+        assert entry["file"] == f"{name}.parquet"
+        assert entry["rows"] == len(pd.read_parquet(saved / entry["file"]))
+        assert len(entry["sha256"]) == 64
+    assert manifest["files"] == {}
+    assert manifest["partial"] is False
 
 
 @pytest.mark.parametrize("name", TABLES)
@@ -103,16 +109,16 @@ def test_summary_only_results_round_trip(full_system, tmp_path):
     assert loaded.manifest == results.manifest
 
 
-def test_load_without_manifest_is_a_clear_file_not_found(tmp_path):
+def test_load_without_manifest_is_a_clear_error(tmp_path):
     (tmp_path / "summary.parquet").write_bytes(b"")
-    with pytest.raises(FileNotFoundError, match=r"manifest\.json") as info:
+    with pytest.raises(ResultsError, match=r"manifest\.json") as info:
         Results.load(tmp_path)
     assert str(tmp_path) in str(info.value)
     assert "not a flocksim results folder" in str(info.value)
 
 
-def test_load_of_a_missing_folder_is_a_file_not_found(tmp_path):
-    with pytest.raises(FileNotFoundError, match="not a flocksim results folder"):
+def test_load_of_a_missing_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(ResultsError, match="no such folder; not a flocksim results folder"):
         Results.load(tmp_path / "nowhere")
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 import pandas as pd
 
 from sim.cli.common import (
+    EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
     UsageError,
@@ -16,6 +18,7 @@ from sim.cli.common import (
     out_dir,
 )
 from sim.cli.output import comparison_table, emit, summary_table
+from sim.cli.saving import after_save, keep_partial, reserve, results_folder, save_results, say
 from sim.experiments import (
     ExperimentError,
     baseline_name,
@@ -23,7 +26,8 @@ from sim.experiments import (
     compare,
 )
 from sim.figures import MAIN_FIGURES, WARMUP_FIGURES
-from sim.results import Results
+from sim.interrupts import RunInterrupted, interruptible
+from sim.results import Results, ResultsError
 from sim.runner import run as run_replications
 from sim.scenario import ScenarioError, load_scenario, parse_override
 
@@ -51,17 +55,36 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run scenarios, print mean and CI of the main figures, write the tables."""
     scenarios = load_all(args.scenarios, args.set)
-    out = out_dir(args.out, "run")
-    parts = []
-    for scenario in scenarios:
-        parts.append(run_replications(scenario, args.reps, seed=args.seed, workers=args.workers))
-    results = Results.combine(parts)
-    results.save(out)
+    out = results_folder(args.out, "run", args.force)
+    parts: list[Results] = []
+    with ExitStack() as stack:
+        reserve(stack, out)
+        guard = stack.enter_context(interruptible())
+        try:
+            for scenario in scenarios:
+                parts.append(
+                    run_replications(scenario, args.reps, seed=args.seed, workers=args.workers)
+                )
+        except RunInterrupted as exc:
+            names = [scenario.name for scenario in scenarios]
+            return keep_partial(
+                exc,
+                [*parts, exc.results],
+                out,
+                force=args.force,
+                requested=args.reps,
+                names=names,
+                guard=guard,
+            )
+        results = Results.combine(parts)
+        failed = save_results(results, out, args.force, guard)
     sys.stdout.write(emit(summary_table(results.summary, MAIN_FIGURES), args.format))
+    if failed is not None:
+        return failed
     print(
         f"\n{args.reps} replications, seed {args.seed}; tables written to {out}/", file=sys.stderr
     )
-    return EXIT_OK
+    return after_save(guard) or EXIT_OK
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -77,25 +100,47 @@ def cmd_compare(args: argparse.Namespace) -> int:
         baseline = baseline_name(args.baseline, scenarios)
     except ExperimentError as exc:
         raise UsageError(f"--{exc}") from None
-    out = out_dir(args.out, "compare")
-    comparison = compare(
-        scenarios,
-        args.reps,
-        precision=args.precision,
-        max_replications=args.max_reps,
-        seed=args.seed,
-        workers=args.workers,
-        baseline=baseline,
-    )
-    comparison.results.save(out)  # the runs are kept whatever happens next
-    comparison.table.to_parquet(out / "comparison.parquet", index=False)
-    comparison.table.to_csv(out / "comparison.csv", index=False)
+    out = results_folder(args.out, "compare", args.force)
+    with ExitStack() as stack:
+        reserve(stack, out)
+        guard = stack.enter_context(interruptible())
+        try:
+            comparison = compare(
+                scenarios,
+                args.reps,
+                precision=args.precision,
+                max_replications=args.max_reps,
+                seed=args.seed,
+                workers=args.workers,
+                baseline=baseline,
+            )
+        except RunInterrupted as exc:
+            return keep_partial(
+                exc,
+                [exc.results],
+                out,
+                force=args.force,
+                requested=args.max_reps if args.precision is not None else args.reps,
+                names=[scenario.name for scenario in scenarios],
+                guard=guard,
+            )
+        # the comparison is one of the saved tables, so the folder never mixes runs
+        failed = save_results(comparison.results, out, args.force, guard)
     sys.stdout.write(emit(comparison_table(comparison.table, comparison.baseline), args.format))
     note = comparison.stop_note(cap="--max-reps")
     print(f"\n{note}; seed {args.seed}; paired on common random numbers.", file=sys.stderr)
+    if failed is not None:
+        return failed
     print(f"tables written to {out}/", file=sys.stderr)
+    stopped = after_save(guard)
+    if stopped is not None:
+        return stopped
     if args.report:
-        html, markdown = _write_report(out, comparison.results, comparison.table)
+        try:
+            html, markdown = _write_report(out, comparison.results, comparison.table)
+        except OSError as exc:
+            say(f"error: report not written: {out}: {exc.strerror or exc}")
+            return EXIT_FAILED
         print(f"charts in {out / 'charts'}/; report: {html} (and {markdown.name})", file=sys.stderr)
     return EXIT_OK
 
@@ -180,25 +225,42 @@ def cmd_reference(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """Write the HTML and Markdown report of a folder written by run or compare."""
-    from sim.analysis import compare_to_baseline
+    """Write the HTML and Markdown report of a folder written by run or compare.
+
+    The folder is verified against its manifest first; a comparison saved by
+    ``compare`` is used as it is, unless another ``--baseline`` is asked for.
+    """
+    from sim.analysis import baseline_of, compare_to_baseline
 
     directory = Path(args.directory)
     try:
         results = Results.load(directory)
-    except (FileNotFoundError, ValueError) as exc:
+    except ResultsError as exc:
         raise UsageError(str(exc)) from None
+    if results.partial:
+        done = results.manifest.get("replications_done", {})
+        counts = ", ".join(f"{name} {count}" for name, count in done.items())
+        say(
+            f"note: {directory} holds a partial run (interrupted by "
+            f"{results.manifest.get('interrupted_by', 'a signal')}; replications finished: "
+            f"{counts})"
+        )
     names = results.scenarios
     baseline = args.baseline or (names[0] if names else None)
     if baseline not in names:
         raise UsageError(f"--baseline {baseline!r} is not one of: {', '.join(names)}")
-    comparison_path = directory / "comparison.parquet"
-    if comparison_path.is_file() and args.baseline is None:
-        comparison = pd.read_parquet(comparison_path)
-    else:
-        comparison = compare_to_baseline(
-            results.summary, comparable_figures(results.summary), baseline
-        )
-    html, markdown = _write_report(directory, results, comparison)
+    comparison = results.comparison
+    if comparison.empty or baseline_of(comparison) != baseline:
+        try:
+            comparison = compare_to_baseline(
+                results.summary, comparable_figures(results.summary), baseline
+            )
+        except ValueError as exc:
+            raise UsageError(f"{directory}: cannot compare the scenarios ({exc})") from None
+    try:
+        html, markdown = _write_report(directory, results, comparison)
+    except OSError as exc:
+        say(f"error: report not written: {directory}: {exc.strerror or exc}")
+        return EXIT_FAILED
     print(f"report: {html} (and {markdown.name})")
     return EXIT_OK

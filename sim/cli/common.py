@@ -28,6 +28,9 @@ def load_all(paths: Sequence[str], overrides: Sequence[str]) -> list[Scenario]:
 
 
 def out_dir(requested: str | None, kind: str) -> Path:
+    """A folder for files that are not results (warm-up plots), created now."""
+    if requested is not None and not requested.strip():
+        raise UsageError("--out '': an empty path names no folder; give a folder")
     if requested:
         path = Path(requested)
     else:

@@ -16,10 +16,12 @@ from sim.cli.commands import (
     cmd_warmup,
 )
 from sim.cli.common import EXIT_USAGE, UsageError, positive, precision_option, seed_option
+from sim.cli.saving import say
 from sim.experiments import (
     ExperimentError,
 )
 from sim.figures import WARMUP_FIGURES
+from sim.interrupts import RunInterrupted
 from sim.scenario import ScenarioError
 
 # ---------------------------------------------------------------- parser
@@ -67,9 +69,17 @@ def build_parser() -> argparse.ArgumentParser:
     scenario_options(validate)
     validate.set_defaults(handler=cmd_validate)
 
+    def force_option(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--force",
+            action="store_true",
+            help="replace the results already in --out (never a folder without manifest.json)",
+        )
+
     run = commands.add_parser("run", help="run scenarios and summarise their replications")
     scenario_options(run)
     run_options(run, reps=30)
+    force_option(run)
     run.set_defaults(handler=cmd_run)
 
     compare = commands.add_parser(
@@ -77,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scenario_options(compare)
     run_options(compare, reps=20)
+    force_option(compare)
     compare.add_argument(
         "--precision",
         type=precision_option,
@@ -136,8 +147,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args))
     except (ScenarioError, UsageError, ExperimentError) as exc:
         print(f"flocksim: error: {exc}", file=sys.stderr)
+    except RunInterrupted as exc:  # outside the commands' own handling, e.g. while printing
+        say(f"interrupted by {exc.signal_name}")
+        return exc.exit_code
     except KeyboardInterrupt:
-        print("flocksim: interrupted", file=sys.stderr)
+        say("interrupted")
         return 130
     return EXIT_USAGE
 
