@@ -573,7 +573,7 @@ def test_setting_a_key_inside_a_plain_value_is_an_error():
         ("money.currency=USD", "money.currency", "USD"),
         ("clock.horizon=6 w", "clock.horizon", "6 w"),
         (" sales.staff = 6 ", "sales.staff", 6),
-        ("sales.priority=['lead']", "sales.priority", ["lead"]),
+        ("sales.priority=['contact']", "sales.priority", ["contact"]),
         (
             "sales.meeting={dist='exponential', mean='1 h'}",
             "sales.meeting",
@@ -644,10 +644,19 @@ def test_warmup_must_be_shorter_than_horizon():
 @pytest.mark.parametrize(
     "priority",
     [
-        ["complaint", "reorder", "onboarding", "lead"],
-        ["complaint", "reorder", "onboarding", "lead", "expedite", "lead"],
-        ["complaint", "reorder", "onboarding", "lead", "expedit"],
-        ["complaint", "complaint", "onboarding", "lead", "expedite"],
+        ["complaint", "reorder", "onboarding", "contact", "meeting", "collection"],
+        [
+            "complaint",
+            "reorder",
+            "onboarding",
+            "contact",
+            "meeting",
+            "collection",
+            "expedite",
+            "contact",
+        ],
+        ["complaint", "reorder", "onboarding", "contact", "meeting", "collection", "expedit"],
+        ["complaint", "complaint", "onboarding", "contact", "meeting", "collection", "expedite"],
     ],
 )
 def test_sales_priority_must_be_a_permutation(priority):
@@ -656,7 +665,7 @@ def test_sales_priority_must_be_a_permutation(priority):
 
 
 def test_any_permutation_of_priorities_is_accepted():
-    order = ["lead", "expedite", "onboarding", "reorder", "complaint"]
+    order = ["contact", "collection", "expedite", "meeting", "onboarding", "reorder", "complaint"]
     assert build({"sales.priority": order}).sales.priority == tuple(order)
     service_order = ["analysis", "onboarding", "reorder", "complaint"]
     scenario = build({"service.priority": service_order})

@@ -31,6 +31,7 @@ from sim.analysis.intervals import (
     PairedDifference,
     mean_ci,
     paired_difference,
+    pairing_strength,
     welch_difference,
 )
 from sim.analysis.run_length import (
@@ -71,6 +72,7 @@ __all__ = [
     "mean_ci",
     "mser5",
     "paired_difference",
+    "pairing_strength",
     "precision_of_differences",
     "precision_of_means",
     "replications_needed",

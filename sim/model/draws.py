@@ -34,10 +34,10 @@ from scipy import special
 from sim.distributions import Dist
 
 # the columns of a lead's row
-PATIENCE, QUALIFY, WIN, DEAL_VALUE, NO_DECISION = 0, 1, 2, 3, 4
-MEETINGS = 5  # two uniforms per meeting from here: booking lead time, stall
+PATIENCE, QUALIFY, WIN, DEAL_VALUE = 0, 1, 2, 3
+MEETINGS = 4  # two uniforms per meeting from here: booking lead time, stall
 MEETING_SLOTS = 5  # meetings that draw from the row; later ones from a department stream
-LEAD_WIDTH = MEETINGS + 2 * MEETING_SLOTS + 1
+LEAD_WIDTH = MEETINGS + 2 * MEETING_SLOTS
 
 # the columns of a customer's base row and of each of its orders' rows
 CHURN = 0
@@ -145,7 +145,6 @@ __all__ = [
     "LOYALTY",
     "MEETINGS",
     "MEETING_SLOTS",
-    "NO_DECISION",
     "ORDER_VALUE",
     "ORDER_WIDTH",
     "PATIENCE",
