@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -15,7 +16,8 @@ from sim.cli.common import (
     load_all,
     out_dir,
 )
-from sim.cli.output import comparison_table, emit, summary_table
+from sim.cli.output import emit, render_comparison, render_summary
+from sim.cli.overrides import load_one, load_with_overrides, parse_overrides, provenance
 from sim.experiments import (
     ExperimentError,
     baseline_name,
@@ -25,7 +27,7 @@ from sim.experiments import (
 from sim.figures import MAIN_FIGURES, WARMUP_FIGURES
 from sim.results import Results
 from sim.runner import run as run_replications
-from sim.scenario import ScenarioError, load_scenario, parse_override
+from sim.scenario import ScenarioError
 
 # ---------------------------------------------------------------- commands
 
@@ -33,10 +35,10 @@ from sim.scenario import ScenarioError, load_scenario, parse_override
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check scenario files; report each problem on one line."""
     failed = False
-    pairs = dict(parse_override(text) for text in args.set)
+    overrides = parse_overrides(args.set)
     for path in args.scenarios:
         try:
-            scenario = load_scenario(path, pairs)
+            scenario, _ = load_one(path, overrides)
         except ScenarioError as exc:
             print(f"flocksim: error: {exc}", file=sys.stderr)
             failed = True
@@ -50,14 +52,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run scenarios, print mean and CI of the main figures, write the tables."""
-    scenarios = load_all(args.scenarios, args.set)
+    scenarios, applied = load_with_overrides(args.scenarios, args.set)
     out = out_dir(args.out, "run")
     parts = []
     for scenario in scenarios:
         parts.append(run_replications(scenario, args.reps, seed=args.seed, workers=args.workers))
     results = Results.combine(parts)
+    results = replace(results, manifest={**results.manifest, **provenance(args, applied)})
     results.save(out)
-    sys.stdout.write(emit(summary_table(results.summary, MAIN_FIGURES), args.format))
+    sys.stdout.write(render_summary(results.summary, MAIN_FIGURES, args.format))
     print(
         f"\n{args.reps} replications, seed {args.seed}; tables written to {out}/", file=sys.stderr
     )
@@ -66,7 +69,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Run scenarios on the same seeds and print paired differences to the baseline."""
-    scenarios = load_all(args.scenarios, args.set)
+    scenarios, applied = load_with_overrides(args.scenarios, args.set)
     if len(scenarios) < 2:
         raise UsageError("compare needs at least two scenarios")
     if args.precision is not None and args.reps < 2:
@@ -87,15 +90,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
         workers=args.workers,
         baseline=baseline,
     )
-    comparison.results.save(out)  # the runs are kept whatever happens next
+    results = comparison.results
+    results = replace(results, manifest={**results.manifest, **provenance(args, applied)})
+    results.save(out)  # the runs are kept whatever happens next
     comparison.table.to_parquet(out / "comparison.parquet", index=False)
     comparison.table.to_csv(out / "comparison.csv", index=False)
-    sys.stdout.write(emit(comparison_table(comparison.table, comparison.baseline), args.format))
+    sys.stdout.write(render_comparison(comparison.table, comparison.baseline, args.format))
     note = comparison.stop_note(cap="--max-reps")
     print(f"\n{note}; seed {args.seed}; paired on common random numbers.", file=sys.stderr)
     print(f"tables written to {out}/", file=sys.stderr)
     if args.report:
-        html, markdown = _write_report(out, comparison.results, comparison.table)
+        html, markdown = _write_report(out, results, comparison.table)
         print(f"charts in {out / 'charts'}/; report: {html} (and {markdown.name})", file=sys.stderr)
     return EXIT_OK
 
