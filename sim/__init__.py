@@ -9,12 +9,15 @@ The public face::
     results.save("results/x")  # Parquet plus manifest.json
     paired = sim.compare(["scenarios/sales_only.toml", "scenarios/full_system.toml"])
     paired.table               # each figure's paired difference to the baseline
+    swept = sim.sweep("scenarios/sweeps/headcount_split.toml", "results/split")
+    swept.summary              # one row per variant, scenario and replication
 """
 
 from sim.experiments import Comparison, ExperimentError, compare, run_paired
 from sim.results import Results
 from sim.runner import run
 from sim.scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict
+from sim.sweeps import SweepResults, load_sweep, sweep
 
 __all__ = [
     "Comparison",
@@ -22,9 +25,12 @@ __all__ = [
     "Results",
     "Scenario",
     "ScenarioError",
+    "SweepResults",
     "compare",
     "load_scenario",
+    "load_sweep",
     "run",
     "run_paired",
     "scenario_from_dict",
+    "sweep",
 ]

@@ -24,6 +24,7 @@ from sim.cli.common import (
     precision_option,
     seed_option,
 )
+from sim.cli.sweep import add_sweep_commands
 from sim.experiments import (
     ExperimentError,
 )
@@ -169,6 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("directory", metavar="DIR", help="folder written by run or compare")
     report.add_argument("--baseline", help="scenario the others are compared to")
     report.set_defaults(handler=cmd_report)
+
+    add_sweep_commands(commands)
     return parser
 
 

@@ -11,7 +11,10 @@ into one summary table (:mod:`sim.sweeps.results`) and analysed
     import sim
     results = sim.sweep("scenarios/sweeps/headcount_split.toml", "results/split")
     results = sim.load_sweep("results/split")      # the same, read back
+
 """
+
+from __future__ import annotations
 
 from sim.sweeps.engine import SweepProgress, available_workers, sweep
 from sim.sweeps.results import SweepResults, load_sweep

@@ -8,8 +8,8 @@ replication's place, so one bad variant does not stop the sweep.
 
 * :class:`LocalExecutor` with one worker runs tasks in this process; with more,
   in a pool of processes started with ``spawn`` (safe in Jupyter and with
-  threads around, on every platform). Workers ignore Ctrl-C; the parent stops
-  them.
+  threads around, on every platform). Workers ignore Ctrl-C (the parent stops
+  them) and end themselves if the parent dies.
 * :class:`DaskExecutor` submits tasks to a Dask scheduler at ``address``, or to
   a ``LocalCluster`` it starts on the loopback interface and closes again.
 """
@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import signal
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -86,8 +89,18 @@ class Executor(Protocol):
     def close(self) -> None: ...
 
 
-def _ignore_interrupts() -> None:
+def _start_worker(parent: int) -> None:
+    """A pool worker ignores Ctrl-C (the parent stops the pool) and ends itself when
+    the parent is gone (killed with ``kill -9``, say), so no worker outlives a sweep."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 class LocalExecutor:
@@ -100,7 +113,8 @@ class LocalExecutor:
             self._pool = ProcessPoolExecutor(
                 max_workers=workers,
                 mp_context=multiprocessing.get_context(start_method),
-                initializer=_ignore_interrupts,
+                initializer=_start_worker,
+                initargs=(os.getpid(),),
             )
 
     def outcomes(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
