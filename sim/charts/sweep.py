@@ -216,7 +216,7 @@ def sensitivity_chart(table: pd.DataFrame, method: str, figure: str) -> Figure:
     else:
         pairs = [("mu_star", "mu_star_conf", "mu* (mean |effect|)"), ("sigma", None, "sigma")]
         colours = [OKABE_ITO["blue"], OKABE_ITO["orange"]]
-        xlabel = f"effect on {figure_title(figure).lower()} per factor range"
+        xlabel = f"effect on the {figure_title(figure).lower()} difference per factor range"
     height = 0.38
     for k, (column, error, _label) in enumerate(pairs):
         ax.barh(
@@ -232,6 +232,8 @@ def sensitivity_chart(table: pd.DataFrame, method: str, figure: str) -> Figure:
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(xlabel)
+    if method != "sobol":
+        ax.xaxis.set_major_formatter(_value_formatter(figure))
     _bottom_legend(fig, [Patch(color=c) for c in colours], [label for *_, label in pairs])
     title = "Sobol' indices" if method == "sobol" else "Morris screening"
     _suptitle(fig, f"{title}: which assumption carries {figure_title(figure).lower()}")
