@@ -59,10 +59,10 @@ import simpy
 
 import sim
 from sim.analysis.theory import erlang_c
+from sim.results import TABLES, package_version
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sweeps as sweep_bench  # noqa: E402 - benchmarks/ is not a package
-from sim.results import TABLES, package_version
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

@@ -84,7 +84,7 @@ def pairing_ratio(summary: pd.DataFrame, figure: str = "profit") -> list[float]:
     """Per variant: Var(B - A) / (Var(A) + Var(B)) of ``figure`` (full system vs baseline)."""
     ratios = []
     for _, rows in summary.groupby("variant"):
-        wide = rows.pivot(index="replication", columns="scenario", values=figure)
+        wide = rows.pivot_table(index="replication", columns="scenario", values=figure)
         a, b = wide["sales-only"].to_numpy(), wide["full-system"].to_numpy()
         unpaired = np.var(a, ddof=1) + np.var(b, ddof=1)
         if unpaired > 0:
