@@ -231,3 +231,17 @@ def test_the_command_line_refuses_bad_input_with_one_line(tiny_file, reference, 
     assert main(["sweep", str(tiny_file), "--resume"]) == 2
     assert main(["sweep", str(tiny_file), "--out", str(reference.directory)]) == 2
     assert main(["sweep", str(tiny_file), "--address", "tcp://127.0.0.1:1"]) == 2
+
+
+def test_precision_adds_replications_per_variant_up_to_the_cap(tmp_path):
+    path = tmp_path / "precise.toml"
+    path.write_text(
+        TINY.replace("replications = 3", "replications = 2\nprecision = 0.02\nmax_replications = 4")
+    )
+    swept = sim.sweep(path, tmp_path / "out", workers=1)
+    counts = swept.summary.groupby(["variant", "scenario"])["replication"].nunique()
+    assert counts.between(2, 4).all()
+    assert (counts == 4).any()  # 2% of a 13-week profit difference is out of reach somewhere
+    assert swept.manifest["replications"]["most"] == 4
+    again = sim.sweep(path, tmp_path / "again", workers=2)
+    pd.testing.assert_frame_equal(again.summary, swept.summary)
