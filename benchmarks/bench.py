@@ -16,6 +16,9 @@ things are compared, so that drift in the machine's load hits both alike:
 * **Memory growth**: peak RSS of 100 and of 1,000 short replications keeping
   only the summary (``keep=()``), each in a fresh subprocess, with the
   tracemalloc peak of the run alone.
+* **Sweeps** (``benchmarks/sweeps.py``): sweep throughput on the local executor
+  and on a Dask local cluster with 1 and 2 workers, their parallel efficiency,
+  and how many fewer replications a paired sweep needs than an unpaired one.
 
 Events are counted without touching ``sim/``: every ``simpy.Environment``
 created during a measured run hands its event-id counter to the benchmark,
@@ -58,6 +61,9 @@ import sim
 from sim.analysis.theory import erlang_c
 from sim.results import TABLES, package_version
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import sweeps as sweep_bench  # noqa: E402 - benchmarks/ is not a package
+
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 MMC = SCENARIOS / "validation" / "mmc.toml"
@@ -71,6 +77,7 @@ TARGETS = (
     ("mmc_ratio", "flocksim / bare SimPy customers per second on M/M/c", 0.8, "min"),
     ("parallel_efficiency", "parallel efficiency with 2 workers", 0.85, "min"),
     ("memory_growth_ratio", "peak RSS, {large:,} / {small:,} replications, keep=()", 1.2, "max"),
+    *sweep_bench.TARGETS,
 )
 
 
@@ -679,6 +686,8 @@ def rows(report: dict[str, Any]) -> list[dict[str, Any]]:
         memory["growth_per_replication_kb"],
         f"the summary table itself: {memory['summary_kb_per_replication']:.2f} kB per row",
     )
+    for name, unit, value, note in sweep_bench.sweep_rows(report["sweeps"]):
+        add(name, unit, value, note)
     return out
 
 
@@ -688,6 +697,7 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
         "mmc_ratio": report["mmc"]["ratio"]["median"],
         "parallel_efficiency": report["replications"]["efficiency"]["median"],
         "memory_growth_ratio": report["memory"]["peak_rss_ratio"],
+        **sweep_bench.measured(report["sweeps"]),
     }
     sizes = {"large": report["sizes"]["memory_large"], "small": report["sizes"]["memory_small"]}
     ceiling = report["replications"]["ceiling_efficiency"]["median"]
@@ -802,6 +812,7 @@ def main(argv: list[str] | None = None) -> int:
     report["scenarios"] = bench_scenarios(sizes, python)
     report["replications"] = bench_replications(sizes)
     report["memory"] = bench_memory(sizes, python)
+    report["sweeps"] = sweep_bench.bench_sweeps(args.quick)
     report["machine"]["load_average_end"] = list(os.getloadavg())
     report["elapsed_s"] = time.perf_counter() - started
     report["rows"] = rows(report)

@@ -11,6 +11,8 @@ The public face::
     again = sim.Results.load("results/x")  # checked against the manifest
     paired = sim.compare(["scenarios/sales_only.toml", "scenarios/full_system.toml"])
     paired.table               # each figure's paired difference to the baseline
+    swept = sim.sweep("scenarios/sweeps/headcount_split.toml", "results/split")
+    swept.summary              # one row per variant, scenario and replication
 """
 
 from sim.experiments import Comparison, ExperimentError, compare, run_paired
@@ -23,6 +25,7 @@ from sim.scenario import (
     scenario_from_dict,
     with_overrides,
 )
+from sim.sweeps import SweepResults, load_sweep, sweep
 
 __all__ = [
     "Comparison",
@@ -31,10 +34,13 @@ __all__ = [
     "ResultsError",
     "Scenario",
     "ScenarioError",
+    "SweepResults",
     "compare",
     "load_scenario",
+    "load_sweep",
     "run",
     "run_paired",
     "scenario_from_dict",
+    "sweep",
     "with_overrides",
 ]

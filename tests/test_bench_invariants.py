@@ -153,7 +153,18 @@ def test_quick_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     assert memory["large"]["summary_rows"] == latest["sizes"]["memory_large"]
 
     verdicts = {target["key"]: target for target in latest["targets"]}
-    assert set(verdicts) == {"mmc_ratio", "parallel_efficiency", "memory_growth_ratio"}
+    assert set(verdicts) == {
+        "mmc_ratio",
+        "parallel_efficiency",
+        "memory_growth_ratio",
+        "sweep_local_efficiency",
+        "sweep_dask_efficiency",
+        "paired_replication_ratio",
+    }
+    sweeps = latest["sweeps"]
+    assert sweeps["identical_rows"] is True
+    assert set(sweeps["runs_per_s"]) == {"local_1", "local_2", "dask_1", "dask_2"}
+    assert 0 < sweeps["paired_ratio"]["median"] < 1  # common random numbers pay
     for target in verdicts.values():
         if target["sense"] == ">=":
             assert target["pass"] is (target["measured"] >= target["threshold"])

@@ -104,7 +104,11 @@ def test_console_script_is_installed(tmp_path):
 
 
 def test_validate_accepts_every_shipped_scenario(tmp_path):
-    files = sorted(str(path) for path in (ROOT / "scenarios").rglob("*.toml"))
+    files = sorted(
+        str(path)
+        for path in (ROOT / "scenarios").rglob("*.toml")
+        if "sweeps" not in path.parts  # sweep files, not scenarios
+    )
     process = flocksim("validate", *files, cwd=tmp_path)
     assert process.returncode == 0, process.stderr
     assert process.stderr == ""
@@ -188,8 +192,10 @@ def test_run_without_out_writes_under_results_in_the_working_directory(
     monkeypatch.chdir(tmp_path)
     code, out, err = cli(capsys, "run", SALES_ONLY, *SHORT, "--reps", "1", "--format", "csv")
     assert code == 0, err
-    table = pd.read_csv(io.StringIO(out), index_col=0)
-    assert table.columns.tolist() == ["sales-only"]
+    table = pd.read_csv(io.StringIO(out))
+    assert table.columns.tolist() == ["figure", "scenario", "n", "mean", "ci_low", "ci_high"]
+    assert set(table["scenario"]) == {"sales-only"}
+    assert (table["n"] == 1).all()
     folders = list((tmp_path / "results").iterdir())
     assert len(folders) == 1
     assert folders[0].name.endswith("-run")
@@ -330,30 +336,93 @@ def test_compare_writes_comparison_csv_and_tables(compared):
     assert (seeds["sales-only"] == seeds["full-system"]).all()
 
 
-@pytest.mark.parametrize("fmt", ["csv", "json", "markdown"])
-def test_compare_formats_parse(fmt, tmp_path):
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_compare_csv_and_json_print_the_numbers_of_the_saved_comparison(fmt, tmp_path):
+    out = tmp_path / "out"
     process = flocksim(
-        "compare", SALES_ONLY, FULL_SYSTEM, *SHORT, "--reps", "2", "--format", fmt, cwd=tmp_path
+        "compare", SALES_ONLY, FULL_SYSTEM, *SHORT, "--reps", "3", "--format", fmt,
+        "--out", str(out), cwd=tmp_path,
+    )  # fmt: skip
+    assert process.returncode == 0, process.stderr
+    saved = pd.read_parquet(out / "comparison.parquet")
+    if fmt == "csv":
+        printed = pd.read_csv(io.StringIO(process.stdout))
+    else:
+        records = json.loads(process.stdout)  # plain JSON: NaN written as null
+        assert records[0].keys() == set(saved.columns)
+        printed = pd.DataFrame.from_records(records, columns=list(saved.columns))
+    assert printed.columns.tolist() == saved.columns.tolist()
+    assert printed["figure"].tolist() == saved["figure"].tolist()
+    assert printed["scenario"].tolist() == saved["scenario"].tolist()
+    numbers = [c for c in saved.columns if c not in ("figure", "scenario")]
+    assert numbers == [
+        "n", "mean", "ci_low", "ci_high", "diff", "diff_low", "diff_high", "rel_change",
+        "share_better",
+    ]  # fmt: skip
+    pd.testing.assert_frame_equal(
+        printed[numbers].astype(float), saved[numbers].astype(float), check_exact=False, rtol=1e-12
     )
+    other = printed[printed["scenario"] == "full-system"]
+    assert other["diff"].notna().all()
+
+
+def test_compare_markdown_keeps_the_display_strings(tmp_path):
+    process = flocksim(
+        "compare", SALES_ONLY, FULL_SYSTEM, *SHORT, "--reps", "2", "--format", "markdown",
+        cwd=tmp_path,
+    )  # fmt: skip
     assert process.returncode == 0, process.stderr
     columns = [*NAMES, "full-system - sales-only"]
-    if fmt == "csv":
-        table = pd.read_csv(io.StringIO(process.stdout), index_col=0)
-        assert table.index.name == "figure"
-        assert table.columns.tolist() == columns
-        assert "revenue" in table.index
-    elif fmt == "json":
-        table = json.loads(process.stdout)
-        assert list(table["revenue"]) == columns
-        assert "profit" in table
-    else:
-        lines = process.stdout.strip().splitlines()
-        assert lines[0] == "| " + " | ".join(["figure", *columns]) + " |"
-        assert set(lines[1]) <= set("|-")
-        rows = [lines[0], *lines[2:]]
-        assert all(line.startswith("| ") and line.endswith(" |") for line in rows)
-        assert all(line.count(" | ") == len(columns) for line in lines[2:])
-        assert any(line.startswith("| revenue |") for line in lines)
+    lines = process.stdout.strip().splitlines()
+    assert lines[0] == "| " + " | ".join(["figure", *columns]) + " |"
+    assert set(lines[1]) <= set("|-")
+    rows = [lines[0], *lines[2:]]
+    assert all(line.startswith("| ") and line.endswith(" |") for line in rows)
+    assert all(line.count(" | ") == len(columns) for line in lines[2:])
+    assert any(line.startswith("| revenue |") and "[" in line for line in lines)
+
+
+def test_set_with_a_name_changes_one_scenario_and_is_recorded(tmp_path, capsys):
+    out = tmp_path / "out"
+    code, _, err = cli(
+        capsys, "compare", SALES_ONLY, FULL_SYSTEM, *SHORT, "--reps", "2", "--workers", "1",
+        "--set", "full-system:marketing.channels.search.cost_per_lead=1000",
+        "--set", "sales_only:sales.staff=9", "--out", str(out), "--format", "csv",
+    )  # fmt: skip
+    assert code == 0, err
+    manifest = json.loads((out / "manifest.json").read_text())
+    settings = {name: entry["settings"] for name, entry in manifest["scenarios"].items()}
+    assert settings["full-system"]["marketing"]["channels"][0]["cost_per_lead"] == 1000
+    assert settings["sales-only"]["sales"]["staff"] == 9
+    assert settings["full-system"]["sales"]["staff"] == 5
+    assert manifest["overrides"] == {
+        "sales-only": {"clock.horizon": "6 w", "sales.staff": 9},
+        "full-system": {
+            "clock.horizon": "6 w",
+            "marketing.channels.search.cost_per_lead": 1000,
+        },
+    }
+    assert manifest["command"].startswith("flocksim compare ")
+    assert "full-system:marketing.channels.search.cost_per_lead=1000" in manifest["command"]
+
+
+def test_set_with_an_unknown_name_lists_the_scenarios(capsys):
+    code, _, err = cli(capsys, "compare", SALES_ONLY, FULL_SYSTEM, "--set", "tv-firm:sales.staff=3")
+    assert code == 2
+    assert "no scenario 'tv-firm'" in err
+    assert "sales-only, full-system" in err
+
+
+def test_verbose_and_quiet_work_after_the_command(capsys):
+    from sim.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["run", SALES_ONLY, "-v"]).verbose is True
+    assert parser.parse_args(["-v", "run", SALES_ONLY]).verbose is True
+    assert parser.parse_args(["run", SALES_ONLY, "--quiet"]).quiet is True
+    plain = parser.parse_args(["run", SALES_ONLY])
+    assert (plain.verbose, plain.quiet) == (False, False)
+    assert plain.workers == len(os.sched_getaffinity(0))
 
 
 @pytest.mark.parametrize("baseline", ["full-system", "full_system", FULL_SYSTEM])

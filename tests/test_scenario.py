@@ -21,7 +21,10 @@ from sim.scenario import (
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
-SCENARIO_FILES = sorted((ROOT / "scenarios").rglob("*.toml"))
+# sweep files (scenarios/sweeps/) are not scenarios: tests/test_sweeps_design.py reads them
+SCENARIO_FILES = sorted(
+    path for path in (ROOT / "scenarios").rglob("*.toml") if "sweeps" not in path.parts
+)
 
 MINIMAL: dict = {
     "name": "minimal",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +18,8 @@ from sim.cli.common import (
     load_all,
     out_dir,
 )
-from sim.cli.output import comparison_table, emit, summary_table
+from sim.cli.output import emit, render_comparison, render_summary
+from sim.cli.overrides import load_one, load_with_overrides, parse_overrides, provenance
 from sim.cli.saving import after_save, keep_partial, reserve, results_folder, save_results, say
 from sim.experiments import (
     ExperimentError,
@@ -29,7 +31,7 @@ from sim.figures import MAIN_FIGURES, WARMUP_FIGURES
 from sim.interrupts import RunInterrupted, interruptible
 from sim.results import Results, ResultsError
 from sim.runner import run as run_replications
-from sim.scenario import ScenarioError, load_scenario, parse_override
+from sim.scenario import ScenarioError
 
 # ---------------------------------------------------------------- commands
 
@@ -37,10 +39,10 @@ from sim.scenario import ScenarioError, load_scenario, parse_override
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check scenario files; report each problem on one line."""
     failed = False
-    pairs = dict(parse_override(text) for text in args.set)
+    overrides = parse_overrides(args.set)
     for path in args.scenarios:
         try:
-            scenario = load_scenario(path, pairs)
+            scenario, _ = load_one(path, overrides)
         except ScenarioError as exc:
             print(f"flocksim: error: {exc}", file=sys.stderr)
             failed = True
@@ -54,7 +56,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run scenarios, print mean and CI of the main figures, write the tables."""
-    scenarios = load_all(args.scenarios, args.set)
+    scenarios, applied = load_with_overrides(args.scenarios, args.set)
     out = results_folder(args.out, "run", args.force)
     parts: list[Results] = []
     with ExitStack() as stack:
@@ -77,8 +79,9 @@ def cmd_run(args: argparse.Namespace) -> int:
                 guard=guard,
             )
         results = Results.combine(parts)
+        results = replace(results, manifest={**results.manifest, **provenance(args, applied)})
         failed = save_results(results, out, args.force, guard)
-    sys.stdout.write(emit(summary_table(results.summary, MAIN_FIGURES), args.format))
+    sys.stdout.write(render_summary(results.summary, MAIN_FIGURES, args.format))
     if failed is not None:
         return failed
     print(
@@ -89,7 +92,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Run scenarios on the same seeds and print paired differences to the baseline."""
-    scenarios = load_all(args.scenarios, args.set)
+    scenarios, applied = load_with_overrides(args.scenarios, args.set)
     if len(scenarios) < 2:
         raise UsageError("compare needs at least two scenarios")
     if args.precision is not None and args.reps < 2:
@@ -125,8 +128,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
                 guard=guard,
             )
         # the comparison is one of the saved tables, so the folder never mixes runs
-        failed = save_results(comparison.results, out, args.force, guard)
-    sys.stdout.write(emit(comparison_table(comparison.table, comparison.baseline), args.format))
+        results = comparison.results
+        results = replace(results, manifest={**results.manifest, **provenance(args, applied)})
+        failed = save_results(results, out, args.force, guard)
+    sys.stdout.write(render_comparison(comparison.table, comparison.baseline, args.format))
     note = comparison.stop_note(cap="--max-reps")
     print(f"\n{note}; seed {args.seed}; paired on common random numbers.", file=sys.stderr)
     if failed is not None:
@@ -137,7 +142,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         return stopped
     if args.report:
         try:
-            html, markdown = _write_report(out, comparison.results, comparison.table)
+            html, markdown = _write_report(out, results, comparison.table)
         except OSError as exc:
             say(f"error: report not written: {out}: {exc.strerror or exc}")
             return EXIT_FAILED

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from sim.experiments import (
-    resolve,
-)
-from sim.scenario import Scenario, load_scenario, parse_override
+from sim.scenario import Scenario
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -23,8 +21,9 @@ class UsageError(Exception):
 
 
 def load_all(paths: Sequence[str], overrides: Sequence[str]) -> list[Scenario]:
-    pairs = dict(parse_override(text) for text in overrides)
-    return resolve([load_scenario(path, pairs) for path in paths])
+    from sim.cli.overrides import load_with_overrides
+
+    return load_with_overrides(paths, overrides)[0]
 
 
 def out_dir(requested: str | None, kind: str) -> Path:
@@ -55,6 +54,14 @@ def whole_number(minimum: int) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def available_cores() -> int:
+    """The CPUs this process may use (the default number of workers)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
 
 
 positive = whole_number(1)

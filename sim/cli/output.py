@@ -1,7 +1,15 @@
-"""How the commands print tables: means with CIs, paired differences, and the formats."""
+"""How the commands print tables: means with CIs, paired differences, and the formats.
+
+``table`` and ``markdown`` show display strings (``14,050,044 [13,732,629 to
+14,367,460]``) for people; ``csv`` and ``json`` print numbers, one row per
+figure and scenario with the columns of the saved ``comparison.csv``, for jq,
+pandas and spreadsheets (:func:`render_summary`, :func:`render_comparison`).
+"""
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Sequence
 
 import pandas as pd
@@ -63,3 +71,70 @@ def emit(frame: pd.DataFrame, fmt: str) -> str:
             lines.append("| " + " | ".join([str(index), *map(str, row.tolist())]) + " |")
         return "\n".join(lines) + "\n"
     return frame.to_string() + "\n"
+
+
+#: Formats that print numbers rather than display strings.
+NUMERIC_FORMATS = ("csv", "json")
+
+
+def summary_numbers(summary: pd.DataFrame, figures: Sequence[str]) -> pd.DataFrame:
+    """Mean and 95% CI of each figure per scenario as numbers: one row per figure and
+    scenario (``figure, scenario, n, mean, ci_low, ci_high``)."""
+    from sim.analysis import mean_ci
+
+    records = []
+    for figure in figures:
+        for scenario, rows in summary.groupby("scenario", sort=False):
+            values = rows[figure].dropna() if figure in rows else pd.Series(dtype=float)
+            interval = mean_ci(values.to_numpy(dtype=float)) if not values.empty else None
+            records.append(
+                {
+                    "figure": figure,
+                    "scenario": str(scenario),
+                    "n": 0 if interval is None else interval.n,
+                    "mean": math.nan if interval is None else interval.mean,
+                    "ci_low": math.nan if interval is None else interval.low,
+                    "ci_high": math.nan if interval is None else interval.high,
+                }
+            )
+    return pd.DataFrame.from_records(
+        records, columns=["figure", "scenario", "n", "mean", "ci_low", "ci_high"]
+    )
+
+
+def emit_numbers(frame: pd.DataFrame, fmt: str) -> str:
+    """A tidy numeric table as CSV, or as a JSON list of records (NaN and infinities as
+    null, so that every JSON reader accepts it)."""
+    if fmt == "csv":
+        return str(frame.to_csv(index=False))
+    records = [
+        {
+            key: (None if isinstance(value, float) and not math.isfinite(value) else value)
+            for key, value in record.items()
+        }
+        for record in frame.astype(object).to_dict("records")
+    ]
+    return json.dumps(records, indent=2, default=_plain) + "\n"
+
+
+def _plain(value: object) -> object:
+    """numpy scalars as Python numbers for ``json``."""
+    item = getattr(value, "item", None)
+    if callable(item):
+        return item()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def render_summary(summary: pd.DataFrame, figures: Sequence[str], fmt: str) -> str:
+    """What ``run`` prints: numbers for csv and json, display strings otherwise."""
+    if fmt in NUMERIC_FORMATS:
+        return emit_numbers(summary_numbers(summary, figures), fmt)
+    return emit(summary_table(summary, figures), fmt)
+
+
+def render_comparison(comparison: pd.DataFrame, baseline: str, fmt: str) -> str:
+    """What ``compare`` prints: the comparison table's numbers (as ``comparison.csv``
+    holds them) for csv and json, display strings otherwise."""
+    if fmt in NUMERIC_FORMATS:
+        return emit_numbers(comparison, fmt)
+    return emit(comparison_table(comparison, baseline), fmt)

@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from sim.cli.commands import (
     cmd_compare,
@@ -15,8 +16,16 @@ from sim.cli.commands import (
     cmd_validate,
     cmd_warmup,
 )
-from sim.cli.common import EXIT_USAGE, UsageError, positive, precision_option, seed_option
+from sim.cli.common import (
+    EXIT_USAGE,
+    UsageError,
+    available_cores,
+    positive,
+    precision_option,
+    seed_option,
+)
 from sim.cli.saving import say
+from sim.cli.sweep import add_sweep_commands
 from sim.experiments import (
     ExperimentError,
 )
@@ -27,14 +36,49 @@ from sim.scenario import ScenarioError
 # ---------------------------------------------------------------- parser
 
 
+def add_verbosity(parser: argparse.ArgumentParser, default: object) -> None:
+    """``-v`` (log progress) and ``-q`` (errors only, no progress bar)."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "-v", "--verbose", action="store_true", default=default, help="log progress to stderr"
+    )
+    group.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=default,
+        help="print only results and errors (no progress, no log)",
+    )
+
+
+class _Commands:
+    """The subcommands, each given the verbosity options too."""
+
+    def __init__(self, action: Any, verbosity: argparse.ArgumentParser) -> None:
+        self.action = action
+        self.verbosity = verbosity
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = self.action.add_parser(
+            name, parents=[self.verbosity], **kwargs
+        )
+        return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line parser (also used to document the commands)."""
     parser = argparse.ArgumentParser(
         prog="flocksim",
         description="Simulate a firm as marketing, sales and service; compare organisations.",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_verbosity(parser, default=False)
+    # the same options after the command (`flocksim run -v ...`); SUPPRESS keeps a
+    # command that does not repeat them from resetting what was given before it
+    verbosity = argparse.ArgumentParser(add_help=False)
+    add_verbosity(verbosity, default=argparse.SUPPRESS)
+    commands = _Commands(
+        parser.add_subparsers(dest="command", required=True, metavar="COMMAND"), verbosity
+    )
 
     def scenario_options(command: argparse.ArgumentParser) -> None:
         command.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario TOML file")
@@ -42,9 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
             "--set",
             action="append",
             default=[],
-            metavar="KEY=VALUE",
+            metavar="[NAME:]KEY=VALUE",
             help="override a setting by dotted path, e.g. sales.staff=6 or "
-            "market.segments.0.size=2000 (repeatable; applies to every scenario)",
+            "market.segments.0.size=2000 (list items by index or name: "
+            "marketing.channels.search.cost_per_lead=900); repeatable; applies to every "
+            "scenario, or with NAME: to the one scenario of that name or file",
         )
 
     def run_options(command: argparse.ArgumentParser, reps: int) -> None:
@@ -53,7 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
         )
         command.add_argument("--seed", type=seed_option, default=0, help="base seed (default 0)")
         command.add_argument(
-            "--workers", type=positive, default=1, help="processes to use (default 1)"
+            "--workers",
+            type=positive,
+            default=available_cores(),
+            help=f"processes to use (default: all cores, {available_cores()})",
         )
         command.add_argument(
             "--out", metavar="DIR", help="where to write tables (default results/<time>-<cmd>/)"
@@ -132,6 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("directory", metavar="DIR", help="folder written by run or compare")
     report.add_argument("--baseline", help="scenario the others are compared to")
     report.set_defaults(handler=cmd_report)
+
+    add_sweep_commands(commands)
     return parser
 
 
@@ -139,8 +190,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``flocksim`` command; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
+    level = logging.ERROR if args.quiet else logging.INFO if args.verbose else logging.WARNING
     logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
+        level=level,
         format="%(levelname)s %(name)s: %(message)s",
     )
     try:

@@ -29,6 +29,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from sim.limits import MAX_EXTENDS_DEPTH, MAX_FILE_BYTES, MAX_NESTING
+from sim.scenario import paths
 from sim.scenario.fields import FieldProblem
 from sim.scenario.schema import Scenario
 from sim.units import DEFAULT_WEEK_HOURS
@@ -220,33 +221,16 @@ def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def set_path(raw: dict[str, Any], dotted: str, value: Any, source: str) -> None:
-    """Set ``dotted`` (``a.b.0.c``) in a settings dict, naming ``source`` in errors."""
-    parts = dotted.split(".")
-    if not all(part.strip() for part in parts):
+    """Set ``dotted`` (``a.b.0.c``, list items by index or name) in a settings dict,
+    naming ``source`` in errors."""
+    if not all(part.strip() for part in dotted.split(".")):
         raise ScenarioError(
             source, [(dotted, "a dotted path needs a key between dots, e.g. sales.staff")]
         )
-    node: Any = raw
-    for depth, part in enumerate(parts):
-        last = depth == len(parts) - 1
-        where = ".".join(parts[: depth + 1])
-        if isinstance(node, list):
-            if not part.isdigit() or int(part) >= len(node):
-                raise ScenarioError(
-                    source, [(where, f"no list item {part!r}; indices 0 to {len(node) - 1}")]
-                )
-            index = int(part)
-            if last:
-                node[index] = value
-            else:
-                node = node[index]
-        elif isinstance(node, dict):
-            if last:
-                node[part] = value
-            else:
-                node = node.setdefault(part, {})
-        else:
-            raise ScenarioError(source, [(where, "cannot set a key inside a plain value")])
+    try:
+        paths.set_path(raw, dotted, value)
+    except paths.PathError as exc:
+        raise ScenarioError(source, [(exc.path, exc.message)]) from None
 
 
 def _peek_week_hours(data: Mapping[str, Any]) -> float:
