@@ -15,7 +15,6 @@ from sim.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     UsageError,
-    load_all,
     out_dir,
 )
 from sim.cli.output import emit, render_comparison, render_summary
@@ -174,7 +173,7 @@ def cmd_warmup(args: argparse.Namespace) -> int:
     from sim.analysis import warmup
 
     args.figure = args.figure or list(WARMUP_FIGURES)
-    scenarios = load_all(args.scenarios, args.set)
+    scenarios, _ = load_with_overrides(args.scenarios, args.set)
     out = out_dir(args.out, "warmup")
     weekly = pd.concat(
         [
