@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from sim.model.context import RunContext
 from sim.model.customers import Customer
-from sim.model.draws import CHASE, LATE
+from sim.model.draws import CHASE, CHASE_TIME, LATE, quantile
 from sim.model.work import Department, Job
 from sim.scenario.schema import Production
 
@@ -24,12 +24,15 @@ from sim.scenario.schema import Production
 class Chase:
     """One order that needs chasing: done in time or not, and late if not."""
 
-    __slots__ = ("customer", "deadline", "done", "late_if_unchased")
+    __slots__ = ("customer", "deadline", "done", "draws", "late_if_unchased")
 
-    def __init__(self, customer: Customer, deadline: float, late_if_unchased: bool) -> None:
+    def __init__(
+        self, customer: Customer, deadline: float, late_if_unchased: bool, draws: list[float]
+    ) -> None:
         self.customer = customer
         self.deadline = deadline  # the delivery: a chase not started by then is too late
         self.late_if_unchased = late_if_unchased
+        self.draws = draws  # the order's own uniforms (its chasing time among them)
         self.done = False
 
     def late(self) -> bool:
@@ -45,7 +48,7 @@ class Chasing:
         self.department = chasers
         self._share = spec.chase_share
         if chasers is not None:
-            self._time = context.streams.sampler(f"{chasers.name}/chase_time", spec.chase_time)
+            self._time = quantile(spec.chase_time)
             self._category = chasers.ledger.index("expediting")
             chasers.handle("expedite", self.take_chase, on_expire=self.too_late)
 
@@ -57,7 +60,7 @@ class Chasing:
             return None
         if draws[CHASE] >= self._share:
             return None  # this order is on time by itself
-        chase = Chase(customer, delivery, draws[LATE] < self.spec.late_share)
+        chase = Chase(customer, delivery, draws[LATE] < self.spec.late_share, draws)
         if self.department is not None:
             self.department.submit("expedite", chase)
         return chase
@@ -65,7 +68,7 @@ class Chasing:
     def take_chase(self, chase: Chase) -> Job:
         """Chase production for one order (in time: it was taken before delivery)."""
         chase.done = True
-        return self._time(), self._category, None
+        return self._time(chase.draws[CHASE_TIME]), self._category, None
 
     def too_late(self, chase: Chase) -> None:
         """The order was delivered before anyone chased it."""

@@ -17,8 +17,9 @@ first contact before closing work, as teams that chase speed to lead do).
 - **Collection**: a won deal is booked and the money collected (a job of its
   own); then the customer exists.
 
-Every chance is read from the lead's own uniforms (``sim.model.draws``), so the
-same inquiry qualifies, stalls and decides alike in every firm that meets it
+Every chance and every duration of work on a lead is read from the lead's own
+uniforms (``sim.model.draws``), so the same inquiry qualifies, stalls, decides
+and takes as long to contact, meet and collect in every firm that meets it
 alike. Where configured, an idle salesperson prospects in blocks: each
 block's calls become meetings at the hit rate (cold leads, already contacted
 and qualified, drawn from the segments' pools).
@@ -41,7 +42,16 @@ import simpy
 from sim.distributions import BLOCK, batched
 from sim.model.context import RunContext
 from sim.model.customers import Customer
-from sim.model.draws import DEAL_VALUE, MEETING_SLOTS, MEETINGS, QUALIFY, WIN, quantile
+from sim.model.draws import (
+    COLLECTION_TIME,
+    CONTACT_TIME,
+    DEAL_VALUE,
+    MEETING_SLOTS,
+    MEETINGS,
+    QUALIFY,
+    WIN,
+    quantile,
+)
 from sim.model.leads import ABANDONED, LOST, NO_DEAL, NO_DECISION, UNQUALIFIED, WON, Lead
 from sim.model.ledger import SALES_CATEGORIES
 from sim.model.segments import SegmentState
@@ -90,9 +100,9 @@ class SalesWork:
         self.on_win: Callable[[Lead], Customer] = _unwired_win
         self.cold_lead: Callable[[SegmentState, float], Lead] = _unwired_cold
         streams = context.streams
-        self._contact_time = streams.sampler("sales/first_contact_time", spec.first_contact)
-        self._meeting_time = streams.sampler("sales/meeting_time", spec.meeting)
-        self._collection_time = streams.sampler("sales/collection_time", spec.collection)
+        self._contact_time = quantile(spec.first_contact)
+        self._meeting_time = quantile(spec.meeting)
+        self._collection_time = quantile(spec.collection)
         # meetings beyond the lead's own row draw from here (rare: see sim.model.draws)
         self._late_meetings = streams.uniform("sales/meetings_beyond_the_row")
         self._lead_time = quantile(spec.meeting_lead_time)
@@ -123,7 +133,7 @@ class SalesWork:
         lead.deadline = math.inf  # contacted: it no longer walks away
         qualified = lead.draws[QUALIFY] < self._chance(wait)
         lead.qualified = qualified
-        duration = self._contact_time()
+        duration = self._contact_time(lead.draws[CONTACT_TIME])
         if not qualified:
             return duration, self._selling, functools.partial(self._lose, lead, UNQUALIFIED)
         return duration, self._selling, functools.partial(self.start_closing, lead)
@@ -142,13 +152,14 @@ class SalesWork:
         else:
             self._book_meeting(lead)
 
-    def _meeting_draws(self, lead: Lead) -> tuple[float, float]:
-        """The lead's uniforms for its next meeting: booking lead time, stall."""
+    def _meeting_draws(self, lead: Lead) -> tuple[float, float, float]:
+        """The lead's uniforms for its next meeting: booking lead time, stall, length."""
         held = lead.meetings
         if held < MEETING_SLOTS:
-            column = MEETINGS + 2 * held
-            return lead.draws[column], lead.draws[column + 1]
-        return self._late_meetings(), self._late_meetings()
+            column = MEETINGS + 3 * held
+            draws = lead.draws
+            return draws[column], draws[column + 1], draws[column + 2]
+        return self._late_meetings(), self._late_meetings(), self._late_meetings()
 
     def _book_meeting(self, lead: Lead) -> None:
         lead_time = self._lead_time(self._meeting_draws(lead)[0])
@@ -163,7 +174,8 @@ class SalesWork:
 
     def take_meeting(self, lead: Lead) -> Job:
         """One closing meeting, as booked."""
-        return self._meeting_time(), self._selling, functools.partial(self._after_meeting, lead)
+        length = self._meeting_time(self._meeting_draws(lead)[2])
+        return length, self._selling, functools.partial(self._after_meeting, lead)
 
     def _after_meeting(self, lead: Lead) -> None:
         stalled = self._meeting_draws(lead)[1] < self.spec.stall
@@ -187,7 +199,8 @@ class SalesWork:
 
     def take_collection(self, lead: Lead) -> Job:
         """Book the won order and collect the money."""
-        return self._collection_time(), self._selling, functools.partial(self._close_won, lead)
+        duration = self._collection_time(lead.draws[COLLECTION_TIME])
+        return duration, self._selling, functools.partial(self._close_won, lead)
 
     def _close_won(self, lead: Lead) -> None:
         now = self.env.now

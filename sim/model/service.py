@@ -27,7 +27,7 @@ import simpy
 
 from sim.model.context import RunContext
 from sim.model.customers import Customer, Request
-from sim.model.draws import SATISFIED
+from sim.model.draws import COMPLAINT_TIME, HANDLING_TIME, SATISFIED, quantile
 from sim.model.marketing import InsightLevel
 from sim.model.work import Department, Job
 from sim.scenario.schema import Feedback, Sales, Service
@@ -43,9 +43,10 @@ def _unwired(*args: object) -> None:
 class RequestWork:
     """How one department handles customers' requests.
 
-    Whether a complaint leaves the customer satisfied is read from the
-    complaint's own uniform (``sim.model.draws``), so the same complaint meets
-    sales' and service's satisfaction rates with the same luck. A department
+    How long a request takes and whether a complaint leaves the customer
+    satisfied are read from the order's own uniforms (``sim.model.draws``), so
+    the same complaint meets sales' and service's times and satisfaction rates
+    with the same luck. A department
     that keeps feedback records (service) counts each handled request, and its
     weight (``weights``: what it tells marketing).
     """
@@ -61,11 +62,8 @@ class RequestWork:
         self.department = department
         self.on_complaint_done: Callable[[Request, bool], None] = _unwired
         self.on_reorder_done: Callable[[Customer, float, int], None] = _unwired
-        prefix = department.name
-        streams = context.streams
-        self._time = {
-            kind: streams.sampler(f"{prefix}/{kind}_time", getattr(spec, kind)) for kind in REQUESTS
-        }
+        # how long a request takes is read from its order's own uniforms, like its outcome
+        self._time = {kind: quantile(getattr(spec, kind)) for kind in REQUESTS}
         self._satisfaction = spec.complaint_satisfaction
         ledger = department.ledger
         self._category = {kind: ledger.index(category) for kind, category in categories.items()}
@@ -79,7 +77,7 @@ class RequestWork:
         """Work on a complaint; the customer's verdict comes when it is done."""
         satisfied = request.draws[SATISFIED] < self._satisfaction
         return (
-            self._time["complaint"](),
+            self._time["complaint"](request.draws[COMPLAINT_TIME]),
             self._category["complaint"],
             functools.partial(self._complaint_done, request, satisfied),
         )
@@ -91,7 +89,7 @@ class RequestWork:
     def take_reorder(self, request: Request) -> Job:
         """Book a repeat order."""
         return (
-            self._time["reorder"](),
+            self._time["reorder"](request.draws[HANDLING_TIME]),
             self._category["reorder"],
             functools.partial(self._reorder_done, request),
         )
@@ -103,7 +101,7 @@ class RequestWork:
     def take_onboarding(self, request: Request) -> Job:
         """Set a new customer up."""
         return (
-            self._time["onboarding"](),
+            self._time["onboarding"](request.draws[HANDLING_TIME]),
             self._category["onboarding"],
             functools.partial(self._record, "onboarding"),
         )

@@ -29,9 +29,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from sim.limits import MAX_EXTENDS_DEPTH, MAX_FILE_BYTES, MAX_NESTING
+from sim.scenario.fields import FieldProblem
 from sim.scenario.paths import PathError
 from sim.scenario.paths import set_path as set_dotted_path
-from sim.scenario.fields import FieldProblem
 from sim.scenario.schema import Scenario
 from sim.units import DEFAULT_WEEK_HOURS
 
