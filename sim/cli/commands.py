@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -25,7 +26,7 @@ from sim.experiments import (
 from sim.figures import MAIN_FIGURES, WARMUP_FIGURES
 from sim.results import Results
 from sim.runner import run as run_replications
-from sim.scenario import ScenarioError, load_scenario, parse_override
+from sim.scenario import Scenario, ScenarioError, load_scenario, parse_override
 
 # ---------------------------------------------------------------- commands
 
@@ -57,7 +58,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         parts.append(run_replications(scenario, args.reps, seed=args.seed, workers=args.workers))
     results = Results.combine(parts)
     results.save(out)
-    sys.stdout.write(emit(summary_table(results.summary, MAIN_FIGURES), args.format))
+    table = summary_table(results.summary, MAIN_FIGURES, **_readable(args, scenarios))
+    sys.stdout.write(emit(table, args.format))
     print(
         f"\n{args.reps} replications, seed {args.seed}; tables written to {out}/", file=sys.stderr
     )
@@ -90,17 +92,35 @@ def cmd_compare(args: argparse.Namespace) -> int:
     comparison.results.save(out)  # the runs are kept whatever happens next
     comparison.table.to_parquet(out / "comparison.parquet", index=False)
     comparison.table.to_csv(out / "comparison.csv", index=False)
-    sys.stdout.write(emit(comparison_table(comparison.table, comparison.baseline), args.format))
+    table = comparison_table(comparison.table, comparison.baseline, **_readable(args, scenarios))
+    sys.stdout.write(emit(table, args.format))
     note = comparison.stop_note(cap="--max-reps")
     print(f"\n{note}; seed {args.seed}; paired on common random numbers.", file=sys.stderr)
     print(f"tables written to {out}/", file=sys.stderr)
     if args.report:
-        html, markdown = _write_report(out, comparison.results, comparison.table)
+        html, markdown = _write_report(out, comparison.results, comparison.table, args.lang)
         print(f"charts in {out / 'charts'}/; report: {html} (and {markdown.name})", file=sys.stderr)
     return EXIT_OK
 
 
-def _write_report(out: Path, results: Results, comparison: pd.DataFrame) -> tuple[Path, Path]:
+def _readable(args: argparse.Namespace, scenarios: list[Scenario]) -> dict[str, Any]:
+    """Language and currency of the printed table.
+
+    In English the rows keep the figures' names (``revenue``: what the tables' columns
+    and ``--figure`` call them); in Chinese the terminal table names them in words.
+    """
+    from sim.story import currency_of
+
+    return {
+        "lang": args.lang,
+        "currency": currency_of(scenarios),
+        "readable": args.format == "table" and args.lang != "en",
+    }
+
+
+def _write_report(
+    out: Path, results: Results, comparison: pd.DataFrame, lang: str = "en"
+) -> tuple[Path, Path]:
     from sim.report import write_report
 
     scenarios = {
@@ -115,6 +135,7 @@ def _write_report(out: Path, results: Results, comparison: pd.DataFrame) -> tupl
         comparison=comparison,
         scenarios=scenarios,
         manifest=results.manifest,
+        lang=lang,
     )
 
 
@@ -151,7 +172,8 @@ def cmd_warmup(args: argparse.Namespace) -> int:
             ],
             ignore_index=True,
         )
-        charts.save_figure(charts.welch_plot(smoothed, figure, weeks), out, f"welch_{figure}")
+        plot = charts.welch_plot(smoothed, figure, weeks, lang=args.lang)
+        charts.save_figure(plot, out, f"welch_{figure}")
         rows.append({"figure": figure, "MSER-5 warm-up (weeks)": weeks})
     table = pd.DataFrame(rows).set_index("figure")
     sys.stdout.write(emit(table, args.format))
@@ -199,6 +221,6 @@ def cmd_report(args: argparse.Namespace) -> int:
         comparison = compare_to_baseline(
             results.summary, comparable_figures(results.summary), baseline
         )
-    html, markdown = _write_report(directory, results, comparison)
+    html, markdown = _write_report(directory, results, comparison, args.lang)
     print(f"report: {html} (and {markdown.name})")
     return EXIT_OK
