@@ -121,9 +121,7 @@ def _compact(
 ) -> str:
     sign = "+" if signed else ""
     number = _signed(f"{value / divisor:{sign},.{decimals}f}", signed)
-    if not suffix:
-        return number
-    return f"{number}{suffix}" if suffix in ("万", "亿") else f"{number} {suffix}"
+    return f"{number} {suffix}" if suffix else number
 
 
 def format_money(
@@ -165,7 +163,8 @@ def format_money(
     if not unit:
         return shown
     label = money_unit(currency, lang)
-    return f"{shown}{label}" if label == "元" else f"{shown} {label}"
+    # 万元 and 亿元 are one word; a plain amount of 元 or any other currency stands apart
+    return f"{shown}{label}" if suffix in ("万", "亿") else f"{shown} {label}"
 
 
 # --------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import math
 import xml.etree.ElementTree as ET
@@ -708,7 +709,7 @@ def test_money_ticks_in_chinese_count_in_wan_for_cny():
     fig = charts.key_figures(make_comparison(), ["revenue"], currency="CNY", lang="zh")
     fig.draw_without_rendering()
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    assert "100万" in labels
+    assert "100 万" in labels
     assert fig.axes[0].get_ylabel() == "元"
     assert fig.axes[0].get_title() == "收入"
 
@@ -775,3 +776,38 @@ def test_funnel_and_waits_leave_out_warmup_leads_as_the_summary_does():
     fig = charts.wait_to_contact(both)
     ecdf = {line.get_gid(): line for line in fig.axes[0].get_lines() if line.get_gid()}
     assert 99.0 not in set(ecdf["ecdf:sales_only"].get_xdata())
+
+
+# --------------------------------------------------------------------------
+# Languages, colours, the story
+# --------------------------------------------------------------------------
+
+
+def test_scenario_colours_never_mean_a_sales_category():
+    assert not set(charts.SCENARIO_COLOURS) & set(charts.SALES_CATEGORY_COLOURS.values())
+    assert len(set(charts.SCENARIO_COLOURS)) == len(charts.SCENARIO_COLOURS)
+
+
+def test_every_chart_in_chinese():
+    figures = charts.all_charts(
+        make_summary(), make_weekly(), make_leads(), make_comparison(), lang="zh"
+    )
+    assert list(figures) == ALL_NAMES
+    texts = " ".join(all_texts(fig) for fig in figures.values())
+    assert "销售" in texts
+    for fig in figures.values():
+        fig.savefig(io.BytesIO(), format="png")  # a missing glyph would warn, hence fail
+
+
+def test_wait_chart_marks_the_speed_to_lead_steps(scenarios_dir):
+    import sim
+
+    scenario = sim.load_scenario(scenarios_dir / "sales_only.toml")
+    fig = charts.wait_to_contact(make_leads(), scenarios={"sales_only": scenario})
+    ax = fig.axes[0]
+    steps = {line.get_gid() for line in ax.get_lines() if (line.get_gid() or "").startswith("step")}
+    assert steps == {"step:1", "step:8"}
+    assert ax.get_xlim()[1] >= 8  # the last step is on the chart
+    assert "chance to qualify 1/7" in all_texts(fig)
+    # the headline: leads reached before the first step
+    assert "within 1 h" in fig.get_suptitle().replace("\n", " ")

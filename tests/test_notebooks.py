@@ -158,6 +158,21 @@ def test_workshop_what_if_redraws_chart_and_table(
     assert "M EUR" in table  # compact money in the scenarios' currency
 
 
+@pytest.mark.slow
+def test_workshop_runs_in_chinese():
+    """The notebook's LANG switch: every chart and table it shows comes out in Chinese."""
+    notebook = nbformat.read(WORKSHOP, as_version=4)
+    settings = next(cell for cell in notebook.cells if 'LANG = "en"' in cell.source)
+    settings.source = settings.source.replace('LANG = "en"', 'LANG = "zh"')
+    ran = runner.execute(notebook, cwd=NOTEBOOK_DIR, timeout=300)
+    errors = [
+        o for cell in ran.cells for o in cell.get("outputs", []) if o.get("output_type") == "error"
+    ]
+    assert not errors
+    tables = [html for cell in ran.cells for html in _outputs_of(cell, "text/html")]
+    assert any("2 年内的利润" in table and "只有销售部" in table for table in tables)
+
+
 # --------------------------------------------------------------- claims in the text
 
 

@@ -248,8 +248,7 @@ class _MoneyFormatter(Formatter):
         if shown.lstrip("-").strip("0.,") == "":
             return "0"
         if self._suffix:
-            gap = "" if self._suffix in ("万", "亿") else " "
-            shown = f"{shown}{gap}{self._suffix}"
+            shown = f"{shown} {self._suffix}"
         return shown.replace("-", MINUS)
 
 
