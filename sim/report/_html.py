@@ -26,9 +26,8 @@ _CSS: Final = """
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
 body {
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
-    "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
-    "flocksim CJK", sans-serif;
+  font-family: "flocksim CJK", system-ui, -apple-system, "Segoe UI", Roboto,
+    "Helvetica Neue", Arial, "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif;
   font-size: 17px; line-height: 1.5; color: #222; background: #fff;
   max-width: 1150px; margin: 0 auto; padding: 1.5rem 1.5rem 4rem;
 }
@@ -205,11 +204,22 @@ def _needs_cjk(page: str) -> bool:
     return _CJK.search(page) is not None
 
 
+#: What the embedded CJK font draws; everything else falls through to the system fonts.
+_CJK_RANGE: Final = "U+2E80-9FFF, U+F900-FAFF, U+FF00-FFEF"
+
+
 def _font_face() -> str:
-    """The package's CJK font (Regular) as an inline @font-face rule."""
+    """The package's CJK font (Regular) as an inline @font-face rule, for CJK text only.
+
+    It heads the font list with a ``unicode-range``, so it draws the Chinese and the
+    system font the rest (a font late in the list is not reliably reached for the
+    characters the first ones lack).  One weight keeps the page light; browsers
+    embolden it for headings.
+    """
     data = base64.b64encode(font_paths()[0].read_bytes()).decode("ascii")
     return (
-        '@font-face { font-family: "flocksim CJK"; font-weight: 100 900; '
+        '@font-face { font-family: "flocksim CJK"; font-weight: normal; '
+        f"unicode-range: {_CJK_RANGE}; "
         f'src: url("data:font/otf;base64,{data}") format("opentype"); }}'
     )
 
