@@ -309,6 +309,7 @@ def welch_plot(
         )
     ax.set_xlabel(text("chart.axis.week", lang))
     ax.set_ylabel(_axis_label(figure, lang, currency))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(_value_formatter(figure, lang, currency))
     _bottom_legend(body, handles, labels)
     return fig

@@ -143,6 +143,7 @@ def cmd_warmup(args: argparse.Namespace) -> int:
     """Suggest a warm-up (MSER-5) and draw Welch's plot for each figure."""
     from sim import charts
     from sim.analysis import warmup
+    from sim.story import currency_of
 
     args.figure = args.figure or list(WARMUP_FIGURES)
     scenarios = load_all(args.scenarios, args.set)
@@ -172,7 +173,9 @@ def cmd_warmup(args: argparse.Namespace) -> int:
             ],
             ignore_index=True,
         )
-        plot = charts.welch_plot(smoothed, figure, weeks, lang=args.lang)
+        plot = charts.welch_plot(
+            smoothed, figure, weeks, lang=args.lang, currency=currency_of(scenarios)
+        )
         charts.save_figure(plot, out, f"welch_{figure}")
         rows.append({"figure": figure, "MSER-5 warm-up (weeks)": weeks})
     table = pd.DataFrame(rows).set_index("figure")
