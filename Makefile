@@ -42,13 +42,13 @@ test-fast: $(DEV_STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest -m "not slow" $(ARGS)
 
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check sim tests benchmarks notebooks/execute.py
-	$(BIN)/ruff format --check sim tests benchmarks notebooks/execute.py
+	$(BIN)/ruff check sim tests benchmarks tools notebooks/execute.py
+	$(BIN)/ruff format --check sim tests benchmarks tools notebooks/execute.py
 	$(BIN)/mypy
 
 format: $(DEV_STAMP)
-	$(BIN)/ruff check --fix sim tests benchmarks notebooks/execute.py
-	$(BIN)/ruff format sim tests benchmarks notebooks/execute.py
+	$(BIN)/ruff check --fix sim tests benchmarks tools notebooks/execute.py
+	$(BIN)/ruff format sim tests benchmarks tools notebooks/execute.py
 
 bench: $(RUN_STAMP)
 	$(BIN)/python benchmarks/bench.py $(ARGS)

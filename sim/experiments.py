@@ -21,7 +21,7 @@ import pandas as pd
 
 from sim.analysis import compare_to_baseline, precision_of_differences, sequential_replications
 from sim.arguments import check_keep, check_share, check_whole_number
-from sim.figures import COMPARE_FIGURES
+from sim.figures import COMPARE_FIGURES, with_story_figures
 from sim.interrupts import RunInterrupted
 from sim.model import simulate
 from sim.results import TABLES, Results
@@ -127,6 +127,7 @@ def comparable_figures(
 ) -> list[str]:
     """The figures every scenario has a value for (a firm without complaints has no
     resolution time to compare)."""
+    summary = with_story_figures(summary)
     return [
         figure
         for figure in figures

@@ -17,23 +17,32 @@ Shares (columns whose name contains ``share``, ``wasted_sales_capacity``,
 and 1 and are displayed as percentages; their differences are shown in
 percentage points.
 
-The module imports neither matplotlib nor the model nor the analysis, so
-everything may import it and the command line's tables do not pay for the
-charts.
+The names themselves, in English and Chinese, are in the catalogue
+(:mod:`sim.i18n`); every function here takes a ``lang``.  The module imports
+neither matplotlib nor the model nor the analysis, so everything may import it
+and the command line's tables do not pay for the charts.  It is longer than
+most modules (about 540 lines) on purpose: the vocabulary is written in one
+place, not in three (STYLE.md).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Final
 
 import pandas as pd
 
+from sim.i18n import DEFAULT_LANG, has_text, text
+
 __all__ = [
+    "CNY_CODES",
     "COMPARE_FIGURES",
     "DEFAULT_FIGURES",
     "FIGURE_LABELS",
     "LOWER_IS_BETTER_FIGURES",
     "MAIN_FIGURES",
+    "NONSELLING_WORK",
+    "NONSELLING_WORK_CATEGORIES",
     "SALES_CATEGORIES",
     "SALES_CATEGORY_TITLES",
     "SALES_SHARE_COLUMNS",
@@ -44,28 +53,83 @@ __all__ = [
     "figure_unit",
     "is_money",
     "is_share",
+    "money_unit",
+    "sales_category_title",
     "sales_share_column",
+    "scenario_label",
     "scenario_order",
+    "scenario_subject",
+    "with_story_figures",
 ]
 
 # --------------------------------------------------------------------------
 # Sales time categories
 # --------------------------------------------------------------------------
 
-#: Readable names of the sales time categories, in the ledger's order.  The
-#: model owns the categories (``sim.model.ledger.SALES_CATEGORIES``); this is a
-#: copy, kept equal by ``tests/test_figures.py``, because importing the ledger
-#: would load the whole engine into the charts, the report and the tables.
-SALES_CATEGORY_TITLES: Final[dict[str, str]] = {
-    "selling": "Selling",
-    "prospecting": "Cold prospecting",
-    "servicing": "Servicing customers",
-    "expediting": "Expediting",
-    "idle": "Idle",
-}
+#: The sales time categories, in the ledger's order.  The model owns them
+#: (``sim.model.ledger.SALES_CATEGORIES``); this is a copy, kept equal by
+#: ``tests/test_figures.py``, because importing the ledger would load the whole
+#: engine into the charts, the report and the tables.
+SALES_CATEGORIES: Final[tuple[str, ...]] = (
+    "selling",
+    "prospecting",
+    "servicing",
+    "expediting",
+    "idle",
+)
 
-#: The sales time categories, in the ledger's order.
-SALES_CATEGORIES: Final[tuple[str, ...]] = tuple(SALES_CATEGORY_TITLES)
+#: The sales categories that are work, but not selling: jobs that belong to
+#: marketing (prospecting), service (servicing) or production (expediting).
+#: With idle time they make up the wasted sales capacity (``docs/idle_time.md``).
+NONSELLING_WORK_CATEGORIES: Final[tuple[str, ...]] = ("prospecting", "servicing", "expediting")
+
+
+class _Vocabulary(Mapping[str, str]):
+    """Fixed keys whose English texts are read from the catalogue when asked for."""
+
+    def __init__(self, keys: Iterable[str], lookup: Callable[[str], str]) -> None:
+        self._keys = tuple(keys)
+        self._lookup = lookup
+
+    def __getitem__(self, key: str) -> str:
+        if key not in self._keys:
+            raise KeyError(key)
+        return self._lookup(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+def sales_category_title(category: str, lang: str = DEFAULT_LANG) -> str:
+    """Return the readable name of a sales time category.
+
+    Parameters
+    ----------
+    category : str
+        One of :data:`SALES_CATEGORIES`.
+    lang : str, optional
+        Language (``sim.i18n.LANGUAGES``).
+
+    Returns
+    -------
+    str
+        For example ``"Cold prospecting"``.
+    """
+    if category not in SALES_CATEGORIES:
+        raise ValueError(
+            f"unknown sales time category {category!r}; allowed: {', '.join(SALES_CATEGORIES)}"
+        )
+    return text(f"category.{category}", lang)
+
+
+#: English names of the sales time categories, in the ledger's order (the
+#: catalogue's ``category`` table; :func:`sales_category_title` for another language).
+SALES_CATEGORY_TITLES: Final[Mapping[str, str]] = _Vocabulary(
+    SALES_CATEGORIES, sales_category_title
+)
 
 
 def sales_share_column(category: str) -> str:
@@ -86,7 +150,7 @@ def sales_share_column(category: str) -> str:
     ValueError
         If ``category`` is not a sales time category.
     """
-    if category not in SALES_CATEGORY_TITLES:
+    if category not in SALES_CATEGORIES:
         raise ValueError(
             f"unknown sales time category {category!r}; allowed: {', '.join(SALES_CATEGORIES)}"
         )
@@ -95,6 +159,11 @@ def sales_share_column(category: str) -> str:
 
 #: The share columns of the summary and weekly tables, in category order.
 SALES_SHARE_COLUMNS: Final[tuple[str, ...]] = tuple(map(sales_share_column, SALES_CATEGORIES))
+
+#: Share of paid sales hours spent on work that is not selling (prospecting,
+#: servicing, expediting): a figure of the presentation layer, added to a
+#: summary by :func:`with_story_figures`, not written by the model.
+NONSELLING_WORK: Final = "sales_share_nonselling_work"
 
 # --------------------------------------------------------------------------
 # Names and units
@@ -113,49 +182,49 @@ _MONEY: Final[frozenset[str]] = frozenset(
     }
 )
 
-_TITLES: Final[dict[str, str]] = {
-    "revenue": "Revenue",
-    "revenue_new": "Revenue from new customers",
-    "revenue_repeat": "Revenue from repeat orders",
-    "gross_profit": "Gross profit",
-    "staff_cost": "Staff cost",
-    "marketing_spend": "Marketing spend",
-    "profit": "Profit",
-    "value": "Deal value",
-    "wasted_sales_capacity": "Wasted sales capacity",
-    **{
-        sales_share_column(category): f"Sales time: {title.lower()}"
-        for category, title in SALES_CATEGORY_TITLES.items()
-    },
-    "leads": "Leads",
-    "leads_organic": "Organic leads",
-    "leads_referral": "Referral leads",
-    "leads_marketing": "Marketing leads",
-    "leads_cold": "Cold leads",
-    "leads_contacted": "Leads contacted",
-    "leads_qualified": "Leads qualified",
-    "leads_won": "Leads won",
-    "leads_lost": "Leads lost",
-    "leads_abandoned": "Leads abandoned",
-    "leads_open": "Leads still open",
-    "leads_never_contacted": "Leads never contacted",
-    "mean_wait_to_contact_h": "Mean wait to first contact",
-    "p50_wait_to_contact_h": "Median wait to first contact",
-    "p90_wait_to_contact_h": "90th percentile wait to first contact",
-    "wait_h": "Wait to first contact",
-    "conversion_rate": "Conversion rate",
-    "customers_won": "Customers won",
-    "customers_active": "Active customers",
-    "customers_churned": "Customers churned",
-    "complaints": "Complaints",
-    "complaints_resolved": "Complaints resolved",
-    "mean_complaint_resolution_h": "Mean complaint resolution time",
-    "insight": "Market insight",
-    "insight_end": "Market insight at the end",
-    "utilisation_sales": "Utilisation of sales staff",
-    "utilisation_service": "Utilisation of service staff",
-    "utilisation_marketing": "Utilisation of marketing staff",
-}
+#: Figures the catalogue names (``figure.<name>``); others get a prettified name.
+_NAMED: Final[tuple[str, ...]] = (
+    "revenue",
+    "revenue_new",
+    "revenue_repeat",
+    "gross_profit",
+    "staff_cost",
+    "marketing_spend",
+    "profit",
+    "value",
+    "wasted_sales_capacity",
+    *SALES_SHARE_COLUMNS,
+    NONSELLING_WORK,
+    "leads",
+    "leads_organic",
+    "leads_referral",
+    "leads_marketing",
+    "leads_cold",
+    "leads_contacted",
+    "leads_qualified",
+    "leads_won",
+    "leads_lost",
+    "leads_abandoned",
+    "leads_open",
+    "leads_never_contacted",
+    "mean_wait_to_contact_h",
+    "p50_wait_to_contact_h",
+    "p90_wait_to_contact_h",
+    "wait_h",
+    "conversion_rate",
+    "customers_won",
+    "customers_active",
+    "customers_churned",
+    "complaints",
+    "complaints_resolved",
+    "mean_complaint_resolution_h",
+    "insight",
+    "insight_end",
+    "insight_reports",
+    "utilisation_sales",
+    "utilisation_service",
+    "utilisation_marketing",
+)
 
 _COUNT_UNIT: Final[dict[str, str]] = {
     "leads": "leads",
@@ -202,84 +271,154 @@ def is_money(name: str) -> bool:
     return name in _MONEY
 
 
-def figure_unit(name: str) -> str:
+def money_unit(currency: str | None, lang: str = DEFAULT_LANG) -> str:
+    """The unit written beside amounts of money.
+
+    Parameters
+    ----------
+    currency : str or None
+        The scenario's ``money.currency`` (``None``: not known).
+    lang : str, optional
+        Language.
+
+    Returns
+    -------
+    str
+        The currency (``"EUR"``); ``"元"`` for CNY in Chinese; ``"money units"``
+        (in ``lang``) when the currency is not known.
+    """
+    if not currency:
+        return text("unit.money", lang)
+    if lang == "zh" and currency.upper() in CNY_CODES:
+        return "元"
+    return currency
+
+
+#: Currency codes written as 元 (and counted in 万 and 亿) in Chinese.
+CNY_CODES: Final[frozenset[str]] = frozenset({"CNY", "RMB", "元"})
+
+
+def figure_unit(name: str, lang: str = DEFAULT_LANG, currency: str | None = None) -> str:
     """Return the display unit of a figure.
 
     Parameters
     ----------
     name : str
         Column (figure) name.
+    lang : str, optional
+        Language.
+    currency : str, optional
+        The scenarios' currency, for money (default: not known).
 
     Returns
     -------
     str
-        ``"money units"``, ``"%"``, ``"working hours"``, ``"index"`` or a count
-        unit such as ``"leads"``.
+        The currency (see :func:`money_unit`), ``"%"``, ``"working hours"``,
+        ``"index"`` or a count unit such as ``"leads"``, in ``lang``.
     """
     if is_money(name):
-        return "money units"
+        return money_unit(currency, lang)
     if is_share(name):
         return "%"
     if name.endswith("_h") or name == "sales_hours_paid":
-        return "working hours"
+        return text("unit.working_hours", lang)
     if name.startswith("insight") and name != "insight_reports":
-        return "index"
+        return text("unit.index", lang)
     for prefix, unit in _COUNT_UNIT.items():
         if name.startswith(prefix):
-            return unit
-    return "count"
+            return text(f"unit.{unit}", lang)
+    return text("unit.count", lang)
 
 
-def diff_unit(name: str) -> str:
+def diff_unit(name: str, lang: str = DEFAULT_LANG, currency: str | None = None) -> str:
     """Return the unit of a difference of a figure (shares differ in points).
 
     Parameters
     ----------
     name : str
         Column (figure) name.
+    lang : str, optional
+        Language.
+    currency : str, optional
+        The scenarios' currency, for money.
 
     Returns
     -------
     str
         ``"percentage points"`` for shares, else :func:`figure_unit`.
     """
-    return "percentage points" if is_share(name) else figure_unit(name)
+    return text("unit.pp_long", lang) if is_share(name) else figure_unit(name, lang, currency)
 
 
-def figure_title(name: str) -> str:
+def figure_title(name: str, lang: str = DEFAULT_LANG) -> str:
     """Return the readable name of a figure, without unit.
 
     Parameters
     ----------
     name : str
         Column (figure) name.
+    lang : str, optional
+        Language.
 
     Returns
     -------
     str
         For example ``"Wasted sales capacity"``; unknown names are prettified.
     """
-    return _TITLES.get(name, name.replace("_", " ").capitalize())
+    if name in _NAMED:
+        return text(f"figure.{name}", lang)
+    return name.replace("_", " ").capitalize()
 
 
-def figure_label(name: str) -> str:
+def figure_label(name: str, lang: str = DEFAULT_LANG, currency: str | None = None) -> str:
     """Return the readable label of a figure with its unit.
 
     Parameters
     ----------
     name : str
         Column (figure) name.
+    lang : str, optional
+        Language.
+    currency : str, optional
+        The scenarios' currency, for money.
 
     Returns
     -------
     str
-        For example ``"Revenue (money units)"`` or ``"Wasted sales capacity (%)"``.
+        For example ``"Revenue (EUR)"`` or ``"Wasted sales capacity (%)"``.
     """
-    return f"{figure_title(name)} ({figure_unit(name)})"
+    return text(
+        "unit.label", lang, title=figure_title(name, lang), unit=figure_unit(name, lang, currency)
+    )
 
 
-#: Readable labels with units, e.g. ``"revenue" -> "Revenue (money units)"``.
-FIGURE_LABELS: Final[dict[str, str]] = {name: figure_label(name) for name in _TITLES}
+#: English labels with units where the currency is not known, e.g.
+#: ``"revenue" -> "Revenue (money units)"`` (:func:`figure_label` for more).
+FIGURE_LABELS: Final[Mapping[str, str]] = _Vocabulary(_NAMED, figure_label)
+
+
+def with_story_figures(summary: pd.DataFrame) -> pd.DataFrame:
+    """The summary with the presentation layer's figures added where computable.
+
+    Adds :data:`NONSELLING_WORK` (prospecting + servicing + expediting shares) when
+    the three columns are there and it is not; so wasted sales capacity reads as
+    non-selling work plus idle time (``docs/idle_time.md``).  The model's own
+    columns are untouched.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        A summary table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new table (or ``summary`` itself when nothing is added).
+    """
+    parts = [sales_share_column(c) for c in NONSELLING_WORK_CATEGORIES]
+    if NONSELLING_WORK in summary.columns or not all(p in summary.columns for p in parts):
+        return summary
+    return summary.assign(**{NONSELLING_WORK: summary[parts].sum(axis=1, min_count=len(parts))})
 
 
 # --------------------------------------------------------------------------
@@ -305,6 +444,7 @@ COMPARE_FIGURES: Final[tuple[str, ...]] = (
     "revenue_repeat",
     "profit",
     "wasted_sales_capacity",
+    NONSELLING_WORK,
     *SALES_SHARE_COLUMNS,
     "leads",
     "leads_abandoned",
@@ -334,6 +474,7 @@ DEFAULT_FIGURES: Final[tuple[str, ...]] = (
 LOWER_IS_BETTER_FIGURES: Final[frozenset[str]] = frozenset(
     {
         "wasted_sales_capacity",
+        NONSELLING_WORK,
         *(sales_share_column(category) for category in SALES_CATEGORIES if category != "selling"),
         "customers_churned",
         "leads_abandoned",
@@ -376,3 +517,30 @@ def scenario_order(*tables: pd.DataFrame | None) -> list[str]:
         for name in pd.unique(table["scenario"].astype(str)):
             order.setdefault(str(name), None)
     return list(order)
+
+
+def scenario_label(name: str, lang: str = DEFAULT_LANG) -> str:
+    """How a scenario is called in legends and tables.
+
+    The catalogue names the shipped scenarios (``scenario.label``: the sales-only
+    firm is 只有销售部 in Chinese); any other scenario keeps its own name, in any
+    script (the charts' font covers Chinese).
+
+    Parameters
+    ----------
+    name : str
+        The scenario's ``name``.
+    lang : str, optional
+        Language.
+    """
+    key = f"scenario.label.{name}"
+    return text(key, lang) if has_text(key, lang) else name
+
+
+def scenario_subject(name: str, lang: str = DEFAULT_LANG) -> str:
+    """How a scenario is called in a sentence ("the sales-only firm").
+
+    See :func:`scenario_label`; a scenario the catalogue does not name keeps its own.
+    """
+    key = f"scenario.subject.{name}"
+    return text(key, lang) if has_text(key, lang) else name

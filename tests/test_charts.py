@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import math
 import xml.etree.ElementTree as ET
@@ -168,8 +169,14 @@ def all_texts(fig: Figure) -> str:
 
 
 def legend_labels(fig: Figure) -> list[str]:
-    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend()]
+    legends = list(fig.legends) + [leg for sub in fig.subfigs for leg in sub.legends]
+    legends += [ax.get_legend() for ax in fig.axes if ax.get_legend()]
     return [t.get_text() for legend in legends for t in legend.get_texts()]
+
+
+def subtitle(fig: Figure) -> str:
+    """The grey line under the headline (the body subfigure's title)."""
+    return " ".join(sub.get_suptitle() for sub in fig.subfigs)
 
 
 # --------------------------------------------------------------------------
@@ -254,7 +261,9 @@ def test_sales_time_use_order_legend_and_labels():
         "Idle",
     ]
     assert "(%)" in ax.get_xlabel()
-    assert "salespeople" in fig.get_suptitle()
+    # the headline states the message: selling shares, highest first
+    assert fig.get_suptitle() == "full_system sells 55% of its sales hours; sales_only 25%"
+    assert "mean of 3 replications" in subtitle(fig)
     segment_labels = {t.get_text() for t in ax.texts}
     assert "55%" in segment_labels  # full_system selling
     assert "2%" not in segment_labels  # too narrow to label
@@ -313,8 +322,42 @@ def test_key_figures_skips_error_bar_without_finite_ci():
     assert extents[0][1:] == pytest.approx((780_000.0, 820_000.0))
 
 
-def test_paired_differences_dots_intervals_and_labels():
+def make_three_scenario_comparison() -> pd.DataFrame:
+    """The comparison table with a third scenario, a copy of full_system."""
     comparison = make_comparison()
+    third = comparison[comparison["scenario"] == "full_system"].assign(scenario="third")
+    return pd.concat([comparison, third], ignore_index=True)
+
+
+def test_paired_differences_with_two_scenarios_is_one_compact_panel():
+    comparison = make_comparison()
+    fig = charts.paired_differences(comparison, currency="EUR")
+    assert len(fig.axes) == 1
+    (ax,) = fig.axes
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "Revenue",
+        "Profit",
+        "Wasted sales capacity",
+        "Customers won",
+    ]
+    dots = {line.get_gid(): line for line in ax.get_lines() if line.get_gid()}
+    # relative change: diff / baseline mean, in %
+    assert dots["diff:revenue"].get_xdata()[0] == pytest.approx(25.0)
+    assert dots["diff:profit"].get_xdata()[0] == pytest.approx(-20.0)
+    assert dots["diff:wasted_sales_capacity"].get_xdata()[0] == pytest.approx(-0.15 / 0.45 * 100)
+    labels = {t.get_text() for t in ax.texts}
+    assert "+200 k EUR" in labels
+    assert f"{MINUS}30.0 k EUR" in labels
+    assert f"{MINUS}15.0 pp: 45% → 30%" in labels
+    assert "+15.0" in labels
+    assert "sales_only" in ax.get_xlabel()
+    assert fig.get_suptitle().replace("\n", " ") == (
+        "full_system makes less profit than sales_only in 3 of 3 paired replications"
+    )
+
+
+def test_paired_differences_dots_intervals_and_labels():
+    comparison = make_three_scenario_comparison()
     fig = charts.paired_differences(comparison)
     assert len(fig.axes) == 4
     for ax, figure in zip(fig.axes, charts.DEFAULT_FIGURES, strict=True):
@@ -322,7 +365,7 @@ def test_paired_differences_dots_intervals_and_labels():
             (comparison["figure"] == figure) & (comparison["scenario"] == "full_system")
         ]
         scale = 100.0 if charts.is_share(figure) else 1.0
-        (extent,) = errorbar_extents(ax)  # only the non-baseline scenario
+        extent = errorbar_extents(ax)[0]  # the first non-baseline scenario
         assert extent[1] == pytest.approx(row["diff_low"].iloc[0] * scale)
         assert extent[2] == pytest.approx(row["diff_high"].iloc[0] * scale)
         dots = [
@@ -330,7 +373,7 @@ def test_paired_differences_dots_intervals_and_labels():
         ]
         assert dots[0].get_ydata()[0] == pytest.approx(row["diff"].iloc[0] * scale)
         ticks = [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()]
-        assert ticks == [f"full_system {MINUS} sales_only"]
+        assert ticks == [f"full_system {MINUS} sales_only", f"third {MINUS} sales_only"]
         zero_lines = [
             line
             for line in ax.get_lines()
@@ -341,6 +384,7 @@ def test_paired_differences_dots_intervals_and_labels():
     assert fig.axes[2].get_ylabel() == "difference (percentage points)"
     assert fig.axes[0].get_ylabel() == "difference (money units)"
     assert "sales_only" in fig.get_suptitle()
+    assert "paired by replication" in subtitle(fig)
 
 
 def test_paired_differences_with_only_the_baseline_says_so():
@@ -423,9 +467,16 @@ def test_weekly_series_lines_band_and_warmup():
     assert len(fig.axes) == 1
     ax = fig.axes[0]
     assert ax.get_xlabel() == "Week"
-    assert "money units" in ax.get_ylabel()
-    assert fig.get_suptitle() == "Revenue week by week"
-    assert ax.get_title() == "Mean of 3 replications with 95% confidence band"
+    assert ax.get_ylabel() == "Revenue per week (money units)"
+    # the message: mean of the last weeks (here all 3 weeks), largest first
+    assert fig.get_suptitle().replace("\n", " ") == (
+        "Revenue per week over the last 4 weeks: 1,210 money units for full_system, "
+        "210 money units for sales_only"
+    )
+    # the horizon is the weeks after the warm-up
+    assert subtitle(fig) == (
+        "Over 2 weeks · mean of 3 replications · bands: 95% confidence interval"
+    )
     expected = charts.weekly_mean_ci(weekly, "revenue")
     lines = [line for line in ax.get_lines() if len(line.get_xdata()) == 3]
     assert len(lines) == 2
@@ -472,7 +523,9 @@ def test_insight_over_time_all_zero_says_so():
 def test_insight_over_time_plots_mean_per_week():
     fig = charts.insight_over_time(make_weekly())
     ax = fig.axes[0]
-    assert "index" in ax.get_ylabel()
+    assert ax.get_ylabel() == "Market insight (0 = none, 1 = full)"
+    assert ax.get_ylim() == pytest.approx((0, 1.02))
+    assert "marketing knows nothing from its customers" in subtitle(fig).replace("\n", " ")
     lines = [line for line in ax.get_lines() if len(line.get_xdata()) == 3]
     assert list(lines[1].get_ydata()) == pytest.approx([0.0, 0.1, 0.2])
 
@@ -529,8 +582,13 @@ def test_lead_funnel_bars_equal_counts():
         heights = [r.get_height() for r in container.patches]
         expected = counts.loc[scenario, ["abandoned", "unqualified", "no_deal", "still_open"]]
         assert heights == pytest.approx(expected.to_numpy(dtype=float))
-    assert "count" in funnel.get_ylabel()
+    assert funnel.get_ylabel() == "Leads, average per replication"
     assert legend_labels(fig) == ["sales_only", "full_system"]
+    # with the horizon, the axis says it in plain words
+    fig = charts.lead_funnel(leads, weeks=104)
+    assert fig.axes[0].get_ylabel() == "Leads in 2 years, average"
+    assert "Over 2 years" in subtitle(fig)
+    assert fig.get_suptitle() == "full_system wins 1 of its 2 leads; sales_only 0 of 3"
 
 
 def test_wait_to_contact_uses_contacted_leads_and_marks_median():
@@ -550,8 +608,8 @@ def test_wait_to_contact_uses_contacted_leads_and_marks_median():
     ]
     assert sorted(float(m.get_xdata()[0]) for m in medians) == pytest.approx([0.5, 3.0])
     labels = legend_labels(fig)
-    assert labels[0].startswith("sales_only (median 3.0 h")
-    assert labels[1].startswith("full_system (median 0.50 h")
+    assert labels[0].startswith("sales_only (median 3 h")
+    assert labels[1].startswith("full_system (median 0.5 h")
     assert "33% at once" in labels[1]  # one of three waited 0 h
     assert "at once" not in labels[0]
     assert ax.get_xscale() == "linear"  # every wait is short
@@ -638,12 +696,22 @@ def test_charts_use_the_style():
     assert not any(line.get_visible() for line in ax.xaxis.get_gridlines())
 
 
-def test_money_ticks_have_thousands_separators():
-    fig = charts.key_figures(make_comparison(), ["revenue"])
+def test_money_ticks_are_compact_with_the_currency_on_the_axis():
+    fig = charts.key_figures(make_comparison(), ["revenue"], currency="EUR")
     fig.draw_without_rendering()
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    assert any("," in label for label in labels)
-    assert all("e" not in label for label in labels)  # no scientific notation
+    assert "1.0 M" in labels
+    assert all(label == "0" or label.endswith(" k") or label.endswith(" M") for label in labels)
+    assert fig.axes[0].get_ylabel() == "EUR"
+
+
+def test_money_ticks_in_chinese_count_in_wan_for_cny():
+    fig = charts.key_figures(make_comparison(), ["revenue"], currency="CNY", lang="zh")
+    fig.draw_without_rendering()
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert "100 万" in labels
+    assert fig.axes[0].get_ylabel() == "元"
+    assert fig.axes[0].get_title() == "收入"
 
 
 @pytest.fixture(scope="module")
@@ -708,3 +776,38 @@ def test_funnel_and_waits_leave_out_warmup_leads_as_the_summary_does():
     fig = charts.wait_to_contact(both)
     ecdf = {line.get_gid(): line for line in fig.axes[0].get_lines() if line.get_gid()}
     assert 99.0 not in set(ecdf["ecdf:sales_only"].get_xdata())
+
+
+# --------------------------------------------------------------------------
+# Languages, colours, the story
+# --------------------------------------------------------------------------
+
+
+def test_scenario_colours_never_mean_a_sales_category():
+    assert not set(charts.SCENARIO_COLOURS) & set(charts.SALES_CATEGORY_COLOURS.values())
+    assert len(set(charts.SCENARIO_COLOURS)) == len(charts.SCENARIO_COLOURS)
+
+
+def test_every_chart_in_chinese():
+    figures = charts.all_charts(
+        make_summary(), make_weekly(), make_leads(), make_comparison(), lang="zh"
+    )
+    assert list(figures) == ALL_NAMES
+    texts = " ".join(all_texts(fig) for fig in figures.values())
+    assert "销售" in texts
+    for fig in figures.values():
+        fig.savefig(io.BytesIO(), format="png")  # a missing glyph would warn, hence fail
+
+
+def test_wait_chart_marks_the_speed_to_lead_steps(scenarios_dir):
+    import sim
+
+    scenario = sim.load_scenario(scenarios_dir / "sales_only.toml")
+    fig = charts.wait_to_contact(make_leads(), scenarios={"sales_only": scenario})
+    ax = fig.axes[0]
+    steps = {line.get_gid() for line in ax.get_lines() if (line.get_gid() or "").startswith("step")}
+    assert steps == {"step:1", "step:8"}
+    assert ax.get_xlim()[1] >= 8  # the last step is on the chart
+    assert "chance to qualify 1/7" in all_texts(fig)
+    # the headline: leads reached before the first step
+    assert "within 1 h" in fig.get_suptitle().replace("\n", " ")

@@ -55,6 +55,26 @@ def test_sales_share_columns_and_titles_come_from_the_category_names():
     assert figures.FIGURE_LABELS["sales_share_idle"] == "Sales time: idle (%)"
 
 
+def test_nonselling_work_and_idle_make_up_the_wasted_capacity(tables):
+    summary, _ = tables
+    assert figures.NONSELLING_WORK not in summary.columns  # the model does not write it
+    story = figures.with_story_figures(summary)
+    parts = story[figures.NONSELLING_WORK] + story["sales_share_idle"]
+    assert parts.to_numpy() == pytest.approx(story["wasted_sales_capacity"].to_numpy())
+    assert figures.with_story_figures(story) is story  # nothing added twice
+
+
+def test_figure_names_in_chinese_and_units_with_the_currency():
+    assert figures.figure_title("revenue", "zh") == "收入"
+    assert figures.figure_label("revenue", currency="EUR") == "Revenue (EUR)"
+    assert figures.figure_label("revenue", "zh", currency="CNY") == "收入（元）"
+    assert figures.figure_label("revenue") == "Revenue (money units)"
+    assert figures.sales_category_title("idle", "zh") == "空闲"
+    assert figures.scenario_label("sales-only", "zh") == "只有销售部"
+    assert figures.scenario_label("只有销售部", "en") == "只有销售部"  # own names stay
+    assert figures.scenario_subject("full-system") == "the full system"
+
+
 def test_an_unknown_sales_category_is_refused_with_the_allowed_ones():
     with pytest.raises(ValueError, match="'selling '.*selling, prospecting"):
         figures.sales_share_column("selling ")
@@ -69,6 +89,7 @@ def test_every_non_selling_sales_share_is_lower_is_better_and_selling_is_not():
 
 def test_figure_lists_name_columns_of_the_summary(tables):
     summary, _ = tables
+    summary = figures.with_story_figures(summary)
     for name in ("MAIN_FIGURES", "COMPARE_FIGURES", "DEFAULT_FIGURES", "LOWER_IS_BETTER_FIGURES"):
         listed = getattr(figures, name)
         assert len(set(listed)) == len(listed), name

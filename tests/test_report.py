@@ -40,7 +40,10 @@ def make_summary(names=("sales_only", ODD)) -> pd.DataFrame:
                 {
                     "scenario": scenario,
                     "replication": rep,
+                    "weeks": 104,
                     "revenue": 1_000.0 * (rep + 1),
+                    # profit 4.0, 4.1, 4.2 M in sales_only; 2.3 times that in the other
+                    "profit": (4.0e6 + 0.1e6 * rep) * (1 + 1.3 * s_index),
                     **dict(zip(SHARES, [selling, rest, rest, rest, rest], strict=True)),
                 }
             )
@@ -219,9 +222,23 @@ def test_headline_chart_comes_first_with_a_reading_aid(written):
     assert headline < html.index('id="chart-key_figures"')
     aid = re.search(r'<p class="reading-aid">(.*?)</p>', html)
     assert aid is not None
-    # selling share: 31% in sales_only, 51% in the other scenario
-    assert "31%" in aid.group(1)
-    assert "51%" in aid.group(1)
+    # wasted capacity 69% (four parts of 17.25%: 52% other work, 17% idle) in sales_only
+    assert "sales_only 69% (52% other work, 17% idle)" in aid.group(1)
+    assert "49% (37% other work, 12% idle)" in aid.group(1)
+
+
+def test_the_report_opens_with_the_verdict(written):
+    _, _, html, md = written
+    verdict = re.search(r'<p class="verdict">(.*?)</p>', html)
+    assert verdict is not None
+    assert html.index('class="verdict"') < html.index('id="chart-sales_time_use"')
+    assert html.index('class="verdict"') < html.index('class="facts"')  # facts in the appendix
+    # profit is exactly 2.3 times in every replication: the ratio's interval is a point
+    assert verdict.group(1) == (
+        "Over 2 years &lt;b&gt;x&lt;/b&gt; earns 9.4 M money units profit, 2.3 times "
+        "[2.3 to 2.3] as much as sales_only (4.1 M money units)."
+    )
+    assert "**Over 2 years" in md
 
 
 def test_no_external_resources(written):
@@ -245,7 +262,14 @@ def test_printable(written):
     assert "@media print" in html
     assert "break-before: page" in html
     sections = [attrs.get("id") for tag, attrs in parse(html).tags if tag == "section"]
-    assert sections == ["headline", "comparison", "charts", "scenarios", "manifest"]
+    assert sections == [
+        "headline",
+        "differences",
+        "comparison",
+        "charts",
+        "scenarios",
+        "manifest",
+    ]
     assert html.count("<section") == html.count("</section>")
 
 
@@ -260,9 +284,9 @@ def test_comparison_table_values(written):
     assert table is not None
     text = table.group(0)
     assert "Revenue (money units)" in text
-    assert "1,234,567 [1,200,000 to 1,270,000]" in text
-    assert "+265,433 [+200,000 to +330,000]" in text
-    assert "-30,000 [-45,000 to -15,000]" in text
+    assert "1.23 M [1.20 M to 1.27 M]" in text
+    assert "+265 k [+200 k to +330 k]" in text
+    assert "-30.0 k [-45.0 k to -15.0 k]" in text
     assert "43.2% [42.0% to 44.4%]" in text
     assert "-12.5 pp [-14.0 pp to -11.0 pp]" in text
     assert "+21%" in text  # relative change of revenue
@@ -315,7 +339,7 @@ def test_markdown_references_existing_chart_files(written):
 
 def test_markdown_has_the_same_tables(written):
     _, _, _, md = written
-    assert "1,234,567 \\[1,200,000 to 1,270,000\\]" in md
+    assert "1.23 M \\[1.20 M to 1.27 M\\]" in md
     assert "-12.5 pp \\[-14.0 pp to -11.0 pp\\]" in md
     assert "warmup_weeks = 8" in md
     assert "| version | 9.8.7 |" in md
@@ -366,7 +390,9 @@ def test_html_contains_every_chart_of_all_charts(written):
 @pytest.mark.parametrize(
     ("figure", "value", "difference", "expected"),
     [
-        ("revenue", 1234567.4, False, "1,234,567"),
+        ("revenue", 1234567.4, False, "1.2 M"),
+        ("revenue", 28_038_086.0, False, "28.0 M"),
+        ("revenue", 850_000.0, False, "850 k"),
         ("revenue", -2500.0, True, "-2,500"),
         ("revenue", 12.345, False, "12.35"),
         ("wasted_sales_capacity", 0.4321, False, "43.2%"),
@@ -384,6 +410,10 @@ def test_format_value(figure, value, difference, expected):
 
 def test_format_interval():
     assert report.format_interval("profit", 1500.0, 1000.0, 2000.0) == "1,500 [1,000 to 2,000]"
+    assert (
+        report.format_interval("profit", 28.04e6, 28.01e6, 28.07e6)
+        == "28.04 M [28.01 M to 28.07 M]"
+    )
     assert report.format_interval("conversion_rate", 0.1, 0.05, 0.15) == "10.0% [5.0% to 15.0%]"
     assert report.format_interval("revenue", 10.0, -math.inf, math.inf) == "10.00 [no CI]"
     assert (

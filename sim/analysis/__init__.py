@@ -7,6 +7,9 @@ see ``docs/tables.md``) and knows nothing of the simulation model:
     t-based confidence intervals of a mean (:func:`mean_ci`), paired comparisons of
     scenarios run on common random numbers (:func:`paired_difference`) and the
     unpaired Welch interval (:func:`welch_difference`).
+``ratio``
+    How many times one scenario's mean is another's, with a delta-method interval on
+    paired replications (:func:`paired_ratio`).
 ``comparison``
     Every scenario against a baseline, figure by figure
     (:func:`compare_to_baseline`, :func:`baseline_of`).
@@ -34,6 +37,7 @@ from sim.analysis.intervals import (
     pairing_strength,
     welch_difference,
 )
+from sim.analysis.ratio import Ratio, paired_ratio
 from sim.analysis.run_length import (
     PrecisionFunction,
     SequentialResult,
@@ -61,6 +65,7 @@ __all__ = [
     "Interval",
     "PairedDifference",
     "PrecisionFunction",
+    "Ratio",
     "SequentialResult",
     "baseline_of",
     "bass_cdf",
@@ -72,6 +77,7 @@ __all__ = [
     "mean_ci",
     "mser5",
     "paired_difference",
+    "paired_ratio",
     "pairing_strength",
     "precision_of_differences",
     "precision_of_means",

@@ -18,7 +18,7 @@ import pandas as pd
 
 from sim.analysis.intervals import mean_ci, paired_difference
 from sim.analysis.tables import check_summary, figure_list, paired_values, scenarios_in_order
-from sim.figures import LOWER_IS_BETTER_FIGURES
+from sim.figures import LOWER_IS_BETTER_FIGURES, with_story_figures
 
 __all__ = ["COMPARISON_COLUMNS", "baseline_of", "compare_to_baseline"]
 
@@ -66,7 +66,9 @@ def compare_to_baseline(
     Parameters
     ----------
     summary : pandas.DataFrame
-        One row per (scenario, replication) with the numeric ``figures``.
+        One row per (scenario, replication) with the numeric ``figures``; the
+        presentation layer's figures (:func:`sim.figures.with_story_figures`,
+        e.g. ``sales_share_nonselling_work``) are computed where missing.
     figures : sequence of str
         Figures to compare, in the order wanted in the output.
     baseline : str
@@ -98,6 +100,7 @@ def compare_to_baseline(
         baseline.
     """
     figure_names = figure_list(figures)
+    summary = with_story_figures(summary)
     check_summary(summary, figure_names, baseline)
     others = [scenario for scenario in scenarios_in_order(summary) if scenario != baseline]
     baseline_rows = summary.loc[summary["scenario"] == baseline]

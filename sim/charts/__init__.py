@@ -3,6 +3,10 @@
 Every public chart function takes pandas DataFrames whose columns follow
 ``docs/tables.md`` (or the tidy comparison table made by
 ``sim.analysis.compare_to_baseline``) and returns a :class:`matplotlib.figure.Figure`.
+Every one takes ``lang`` (``"en"`` or ``"zh"``, see :mod:`sim.i18n`); money
+charts take the scenarios' ``currency``; time-dependent charts the ``weeks``
+their figures cover, stated under the headline.  Each headline states the
+chart's message, computed from the data (:mod:`sim.story`).
 The package never touches pyplot or global matplotlib state: figures are built
 with the object-oriented API inside :func:`matplotlib.rc_context`, so they
 render on any backend (including headless ones) and leave the caller's
@@ -10,7 +14,8 @@ render on any backend (including headless ones) and leave the caller's
 first appear in the table.
 
 The charts live in submodules by subject (``time_use``, ``comparison``,
-``series``, ``leads``; the shared style in ``_style``) and are re-exported
+``differences``, ``series``, ``leads``; the shared style in ``_style``, the CJK
+font in ``_fonts``) and are re-exported
 here, together with :func:`save_figure` and :func:`all_charts`, which builds
 every chart whose input is available.  The names and units of figures and
 the figures drawn by default come from :mod:`sim.figures` and are re-exported
@@ -21,21 +26,27 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
+from sim.charts._fonts import CJK_FONT_FAMILY, font_paths, register_fonts
 from sim.charts._style import (
     _PNG_DPI,
     _STYLE,
+    CHART_NAMES,
     CHART_TITLES,
     CI_LEVEL,
     OKABE_ITO,
     SALES_CATEGORY_COLOURS,
+    SCENARIO_COLOURS,
     _styled,
+    chart_name,
 )
-from sim.charts.comparison import key_figures, paired_differences
+from sim.charts.comparison import key_figures
+from sim.charts.differences import paired_differences
 from sim.charts.leads import funnel_counts, lead_funnel, wait_to_contact
 from sim.charts.series import insight_over_time, weekly_mean_ci, weekly_series, welch_plot
 from sim.charts.time_use import sales_time_use
@@ -51,19 +62,27 @@ from sim.figures import (
     is_share,
     scenario_order,
 )
+from sim.i18n import DEFAULT_LANG, check_lang
+from sim.scenario import Scenario
+from sim.story import currency_of, horizon_weeks, scenarios_from_manifest
 
 __all__ = [
+    "CHART_NAMES",
     "CHART_TITLES",
     "CI_LEVEL",
+    "CJK_FONT_FAMILY",
     "DEFAULT_FIGURES",
     "FIGURE_LABELS",
     "OKABE_ITO",
     "SALES_CATEGORY_COLOURS",
+    "SCENARIO_COLOURS",
     "all_charts",
+    "chart_name",
     "diff_unit",
     "figure_label",
     "figure_title",
     "figure_unit",
+    "font_paths",
     "funnel_counts",
     "insight_over_time",
     "is_money",
@@ -71,6 +90,7 @@ __all__ = [
     "key_figures",
     "lead_funnel",
     "paired_differences",
+    "register_fonts",
     "sales_time_use",
     "save_figure",
     "scenario_order",
@@ -83,8 +103,10 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 
-def save_figure(fig: Figure, directory: str | Path, name: str) -> list[Path]:
-    """Write a figure as ``name.png`` (150 dpi) and ``name.svg``.
+def save_figure(
+    fig: Figure, directory: str | Path, name: str, formats: tuple[str, ...] = ("png", "svg")
+) -> list[Path]:
+    """Write a figure as ``name.png`` (150 dpi) and ``name.svg`` (or other formats).
 
     Parameters
     ----------
@@ -94,11 +116,15 @@ def save_figure(fig: Figure, directory: str | Path, name: str) -> list[Path]:
         Target directory; created if needed.
     name : str
         File stem, without extension or path separators.
+    formats : tuple of str, optional
+        File formats, in order (``"png"``, ``"svg"``, ``"pdf"``); text is kept
+        as outlines in SVG and embedded (subset) in PDF, so Chinese shows
+        wherever the file is opened.
 
     Returns
     -------
     list of pathlib.Path
-        The PNG path and the SVG path.
+        One path per format, in order.
 
     Raises
     ------
@@ -109,13 +135,17 @@ def save_figure(fig: Figure, directory: str | Path, name: str) -> list[Path]:
         raise ValueError(f"invalid figure name: {name!r}")
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
-    png = target / f"{name}.png"
-    svg = target / f"{name}.svg"
+    register_fonts()
+    paths = []
     with rc_context(_STYLE):
-        fig.savefig(png, format="png", dpi=_PNG_DPI)
-        fig.savefig(svg, format="svg", metadata={"Date": None})
-    logger.debug("saved %s and %s", png, svg)
-    return [png, svg]
+        for fmt in formats:
+            path = target / f"{name}.{fmt}"
+            metadata = {"Date": None} if fmt == "svg" else {"CreationDate": None}
+            options = {"dpi": _PNG_DPI} if fmt == "png" else {"metadata": metadata}
+            fig.savefig(path, format=fmt, **options)
+            paths.append(path)
+    logger.debug("saved %s", ", ".join(map(str, paths)))
+    return paths
 
 
 def _usable(table: pd.DataFrame | None) -> bool:
@@ -129,6 +159,11 @@ def all_charts(
     weekly: pd.DataFrame | None,
     leads: pd.DataFrame | None,
     comparison: pd.DataFrame | None,
+    *,
+    lang: str = DEFAULT_LANG,
+    manifest: dict | None = None,
+    scenarios: dict[str, Scenario] | None = None,
+    currency: str | None = None,
 ) -> dict[str, Figure]:
     """Build every chart whose input is available.
 
@@ -137,6 +172,15 @@ def all_charts(
     summary, weekly, leads, comparison : pandas.DataFrame or None
         The output tables; ``None`` or empty tables (e.g. leads not kept)
         make the charts that need them be skipped.
+    lang : str, optional
+        Language of every text (``sim.i18n.LANGUAGES``).
+    manifest : dict, optional
+        The run's manifest: the scenarios' settings in it give the currency and
+        the speed-to-lead steps (when ``scenarios`` is not given).
+    scenarios : dict of str to Scenario, optional
+        The scenarios by name (e.g. from ``sim.load_scenario``).
+    currency : str, optional
+        Currency of money figures (default: the scenarios').
 
     Returns
     -------
@@ -146,32 +190,43 @@ def all_charts(
         ``weekly_customers_active``, ``lead_funnel``, ``wait_to_contact``,
         ``insight_over_time``.
     """
+    check_lang(lang)
+    if scenarios is None:
+        scenarios = scenarios_from_manifest(manifest)
+    if currency is None and scenarios:
+        currency = currency_of(scenarios)
+    weeks = horizon_weeks(summary)
     charts: dict[str, Figure] = {}
     if (
         summary is not None
         and _usable(summary)
         and all(column in summary.columns for column in SALES_SHARE_COLUMNS)
     ):
-        charts["sales_time_use"] = sales_time_use(summary)
+        charts["sales_time_use"] = sales_time_use(summary, lang=lang, weeks=weeks)
     else:
         logger.info("skipping sales_time_use: no summary table")
     if comparison is not None and _usable(comparison):
         available = set(comparison["figure"].astype(str))
         figures = [f for f in DEFAULT_FIGURES if f in available]
         if figures:
-            charts["key_figures"] = key_figures(comparison, figures)
-            charts["paired_differences"] = paired_differences(comparison, figures)
+            options: dict[str, Any] = {"lang": lang, "currency": currency, "weeks": weeks}
+            charts["key_figures"] = key_figures(comparison, figures, **options)
+            charts["paired_differences"] = paired_differences(comparison, figures, **options)
         else:
             logger.info("skipping comparison charts: none of %s present", DEFAULT_FIGURES)
     if weekly is not None and _usable(weekly):
         for figure in ("revenue", "customers_active"):
             if figure in weekly.columns:
-                charts[f"weekly_{figure}"] = weekly_series(weekly, figure)
+                charts[f"weekly_{figure}"] = weekly_series(
+                    weekly, figure, lang=lang, currency=currency
+                )
     if leads is not None and _usable(leads):
-        charts["lead_funnel"] = lead_funnel(leads)
-        charts["wait_to_contact"] = wait_to_contact(leads)
+        charts["lead_funnel"] = lead_funnel(leads, lang=lang, weeks=weeks)
+        charts["wait_to_contact"] = wait_to_contact(
+            leads, lang=lang, scenarios=scenarios, weeks=weeks
+        )
     else:
         logger.info("skipping lead charts: no leads table")
     if weekly is not None and _usable(weekly):
-        charts["insight_over_time"] = insight_over_time(weekly)
+        charts["insight_over_time"] = insight_over_time(weekly, lang=lang)
     return charts

@@ -1,4 +1,4 @@
-"""The shared look of flocksim's charts: palette, style and layout helpers.
+"""The shared look of flocksim's charts: palette, fonts, style and layout helpers.
 
 Every chart is built with matplotlib's object-oriented API inside
 :func:`matplotlib.rc_context` (the :func:`_styled` decorator), so it renders
@@ -6,19 +6,27 @@ on any backend, including headless ones, and leaves the caller's
 ``rcParams`` untouched.  The style is meant for projection in a workshop room
 as much as for analysts: large type, axis labels with units, no top/right
 spines, light horizontal gridlines only, and the colour-blind-safe Okabe-Ito
-palette, with scenarios coloured in the order they first appear.
+palette.  Scenarios and sales time categories never share a colour (orange is
+cold prospecting, never a scenario), and scenarios are coloured in the order
+they first appear.
 
-This module also holds what several charts share: the chart headlines
-(:data:`CHART_TITLES`), the confidence level of bands and intervals, the colour
-of each sales time category, tick formatters, and helpers for figures,
-legends, titles and value labels.
+Text is set in DejaVu Sans (matplotlib's own) with the package's CJK font
+(``sim/fonts``: a subset of Noto Sans CJK SC, OFL) as fallback for every
+glyph DejaVu lacks, in every language, so that Chinese labels and Chinese
+scenario names render in PNG, SVG and PDF.  The font is added to matplotlib's
+font manager the first time a chart is built (:func:`register_fonts`), never
+at import.
+
+Every chart has the same frame (:func:`_new_chart`): a headline that states
+the chart's message, computed from the data, over a grey line saying what the
+numbers are (the horizon, the replications, the intervals), then the plot.
 """
 
 from __future__ import annotations
 
 import functools
 import textwrap
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final, ParamSpec, TypeVar
 
 import numpy as np
@@ -27,10 +35,13 @@ from cycler import cycler
 from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, FigureBase, SubFigure
 from matplotlib.ticker import Formatter, PercentFormatter
 
-from sim.figures import is_share
+from sim.charts._fonts import CJK_FONT_FAMILY, _fill, _width, register_fonts
+from sim.figures import is_money, is_share
+from sim.formatting import MINUS, compact_parts, format_horizon
+from sim.i18n import DEFAULT_LANG, text
 
 # --------------------------------------------------------------------------
 # Palette and shared constants
@@ -51,19 +62,23 @@ OKABE_ITO: Final[dict[str, str]] = {
     "reddish_purple": "#CC79A7",
 }
 
-#: Colours given to scenarios, in scenario order (yellow last: weak on white).
-_SCENARIO_COLOURS: Final[tuple[str, ...]] = (
+_IDLE_GREY: Final = "#BBBBBB"
+
+#: Colours given to scenarios, in scenario order.  None is a sales time
+#: category's colour (tests/test_charts.py holds this), so a colour means one
+#: thing across charts: Okabe-Ito blue and reddish purple first, then dark
+#: colours from Paul Tol's palettes, yellow last (weak on white).
+SCENARIO_COLOURS: Final[tuple[str, ...]] = (
     OKABE_ITO["blue"],
-    OKABE_ITO["orange"],
-    OKABE_ITO["bluish_green"],
-    OKABE_ITO["vermillion"],
     OKABE_ITO["reddish_purple"],
-    OKABE_ITO["sky_blue"],
+    "#555555",  # dark grey (idle is light grey)
+    "#882255",  # wine
+    "#999933",  # olive
+    "#332288",  # indigo
     OKABE_ITO["black"],
     OKABE_ITO["yellow"],
 )
-
-_IDLE_GREY: Final = "#BBBBBB"
+_SCENARIO_COLOURS: Final = SCENARIO_COLOURS
 
 #: Colour of each sales time category (names and order: ``sim.figures``).
 SALES_CATEGORY_COLOURS: Final[dict[str, str]] = {
@@ -77,17 +92,46 @@ SALES_CATEGORY_COLOURS: Final[dict[str, str]] = {
 #: Confidence level assumed for the comparison table and used for weekly bands.
 CI_LEVEL: Final = 0.95
 
-#: Headlines of the charts made by :func:`all_charts`, keyed by chart name.
-CHART_TITLES: Final[dict[str, str]] = {
-    "sales_time_use": "Where the salespeople's hours go",
-    "key_figures": "Key figures per scenario",
-    "paired_differences": "Difference to the baseline",
-    "weekly_revenue": "Revenue week by week",
-    "weekly_customers_active": "Active customers week by week",
-    "lead_funnel": "What happens to the leads",
-    "wait_to_contact": "How long inbound leads wait for a first contact",
-    "insight_over_time": "Market insight over time",
-}
+#: The charts made by :func:`all_charts`, in order.
+CHART_NAMES: Final[tuple[str, ...]] = (
+    "sales_time_use",
+    "key_figures",
+    "paired_differences",
+    "weekly_revenue",
+    "weekly_customers_active",
+    "lead_funnel",
+    "wait_to_contact",
+    "insight_over_time",
+)
+
+
+def chart_name(name: str, lang: str = DEFAULT_LANG) -> str:
+    """What a chart shows, in a few words (a section heading, an image's alt text).
+
+    The chart's own headline states its message, computed from the data; this
+    is the fixed name, e.g. ``"Where the salespeople's hours go"``.
+    """
+    if name in CHART_NAMES:
+        return text(f"chart.name.{name}", lang)
+    return name.replace("_", " ").capitalize()
+
+
+class _EnglishNames(Mapping[str, str]):
+    def __getitem__(self, key: str) -> str:
+        if key not in CHART_NAMES:
+            raise KeyError(key)
+        return chart_name(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(CHART_NAMES)
+
+    def __len__(self) -> int:
+        return len(CHART_NAMES)
+
+
+#: English names of the charts made by :func:`all_charts` (:func:`chart_name`
+#: for another language).
+CHART_TITLES: Final[Mapping[str, str]] = _EnglishNames()
 
 # --------------------------------------------------------------------------
 # Style
@@ -122,13 +166,16 @@ _STYLE: Final[dict[Any, Any]] = {
     "ytick.labelcolor": _TEXT_COLOUR,
     "legend.fontsize": 15,
     "legend.frameon": False,
-    "figure.titlesize": 22,
+    "figure.titlesize": 21,
     "figure.titleweight": "bold",
     "figure.facecolor": "white",
     "savefig.facecolor": "white",
     "lines.linewidth": 2.8,
     "errorbar.capsize": 8,
     "text.color": _TEXT_COLOUR,
+    # DejaVu for Latin, the package's CJK font for every glyph DejaVu lacks
+    "font.family": ["DejaVu Sans", CJK_FONT_FAMILY],
+    "svg.fonttype": "path",
 }
 
 _WIDE: Final = 12.0  # inches; 16:9 at 12 x 6.75
@@ -141,6 +188,7 @@ def _styled(func: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        register_fonts()
         with rc_context(_STYLE):
             return func(*args, **kwargs)
 
@@ -166,16 +214,50 @@ class _NumberFormatter(Formatter):
                 break
 
     def __call__(self, x: float, pos: int | None = None) -> str:
-        text = f"{x:,.{self._decimals}f}"
-        if text.lstrip("-").strip("0.,") == "":
+        shown = f"{x:,.{self._decimals}f}"
+        if shown.lstrip("-").strip("0.,") == "":
             return "0"
-        return text.replace("-", "\N{MINUS SIGN}")
+        return shown.replace("-", MINUS)
 
 
-def _value_formatter(name: str) -> Formatter:
+class _MoneyFormatter(Formatter):
+    """Compact money ticks with one suffix for the axis: 0, 5 M, 10 M (or 万 in Chinese)."""
+
+    def __init__(self, lang: str = DEFAULT_LANG, currency: str | None = None) -> None:
+        super().__init__()
+        self._lang = lang
+        self._currency = currency
+        self._divisor, self._suffix, self._decimals = 1.0, "", 0
+
+    def set_locs(self, locs: list[float]) -> None:
+        super().set_locs(locs)
+        values = np.asarray(locs, dtype=float)
+        values = values[np.isfinite(values)]
+        largest = float(np.abs(values).max()) if values.size else 0.0
+        self._divisor, self._suffix = compact_parts(largest, self._lang, self._currency)
+        scaled = values / self._divisor
+        self._decimals = 0
+        for decimals in range(4):
+            self._decimals = decimals
+            if np.allclose(np.round(scaled, decimals), scaled, rtol=0, atol=1e-9):
+                break
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        scaled = x / self._divisor
+        shown = f"{scaled:,.{self._decimals}f}"
+        if shown.lstrip("-").strip("0.,") == "":
+            return "0"
+        if self._suffix:
+            shown = f"{shown} {self._suffix}"
+        return shown.replace("-", MINUS)
+
+
+def _value_formatter(name: str, lang: str = DEFAULT_LANG, currency: str | None = None) -> Formatter:
     """Return a tick formatter for values of ``name`` (already scaled)."""
     if is_share(name):
         return PercentFormatter(xmax=100, decimals=None)
+    if is_money(name):
+        return _MoneyFormatter(lang, currency)
     return _NumberFormatter()
 
 
@@ -189,9 +271,9 @@ def _colours(scenarios: Sequence[str]) -> dict[str, str]:
     return {s: _SCENARIO_COLOURS[i % len(_SCENARIO_COLOURS)] for i, s in enumerate(scenarios)}
 
 
-def _wrap(text: str, width: int = _WRAP) -> str:
+def _wrap(label: str, width: int = _WRAP) -> str:
     """Wrap a tick label onto several lines."""
-    return textwrap.fill(text, width=width, break_long_words=False) or text
+    return _fill(label, width) or label
 
 
 def _text_colour_on(colour: str) -> str:
@@ -208,6 +290,67 @@ def _text_colour_on(colour: str) -> str:
 def _new_figure(width: float = _WIDE, height: float = _WIDE * 9 / 16) -> Figure:
     """Create a free-standing figure with constrained layout."""
     return Figure(figsize=(width, height), layout="constrained")
+
+
+def _new_chart(
+    headline: str, subtitle: str, width: float = _WIDE, height: float = _WIDE * 9 / 16
+) -> tuple[Figure, SubFigure]:
+    """A figure with a headline (the message) over a grey subtitle, and the body to draw in.
+
+    The body is a subfigure, so that constrained layout stacks headline, subtitle,
+    plots and a bottom legend without overlap.
+    """
+    fig = _new_figure(width, height)
+    body = fig.subfigures(1, 1)
+    assert isinstance(body, SubFigure)  # one row, one column: a single subfigure
+    _suptitle(fig, headline)
+    if subtitle:
+        wrap = int(95 * fig.get_figwidth() / _WIDE)
+        body.suptitle(
+            "\n".join(_fill(line, wrap) for line in subtitle.split("\n")),
+            fontsize=14,
+            fontweight="normal",
+            color=_AXIS_COLOUR,
+        )
+    return fig, body
+
+
+def chart_subtitle(
+    lang: str,
+    *,
+    weeks: float | None = None,
+    replications: int | None = None,
+    interval: str | None = None,
+) -> str:
+    """The grey line under a headline: horizon, replications and what the intervals are.
+
+    Parameters
+    ----------
+    lang : str
+        Language.
+    weeks : float, optional
+        Weeks the figures cover (stated on every time-dependent chart).
+    replications : int, optional
+        Replications averaged.
+    interval : str, optional
+        Catalogue key (under ``chart.interval``) naming the intervals drawn.
+    """
+    parts = []
+    if weeks is not None and np.isfinite(weeks) and weeks > 0:
+        parts.append(text("chart.over", lang, horizon=format_horizon(weeks, lang)))
+    if replications is not None and replications > 0:
+        key = "chart.replications_one" if replications == 1 else "chart.replications"
+        parts.append(text(key, lang, n=replications))
+    if interval is not None:
+        parts.append(text(f"chart.interval.{interval}", lang, level=f"{CI_LEVEL:.0%}"))
+    return text("chart.separator", lang).join(parts)
+
+
+def sentence(phrase: str, lang: str = DEFAULT_LANG) -> str:
+    """A phrase made the start of a sentence (English: first letter upper case)."""
+    if lang == "en" and phrase[:1].islower() and phrase.startswith("the "):
+        return phrase[0].upper() + phrase[1:]
+    return phrase
 
 
 def _message_figure(title: str, message: str) -> Figure:
@@ -235,23 +378,24 @@ def _require(table: pd.DataFrame, columns: Iterable[str], what: str) -> None:
         raise KeyError(f"{what} table lacks column(s): {', '.join(missing)}")
 
 
-def _bottom_legend(fig: Figure, handles: Sequence[Any], labels: Sequence[str]) -> None:
+def _bottom_legend(fig: FigureBase, handles: Sequence[Any], labels: Sequence[str]) -> None:
     """Put a legend in as few rows as fit under the plot area."""
-    available = 0.95 * 72 * fig.get_figwidth()  # points
+    available = 0.95 * 72 * fig.get_figure(root=True).get_figwidth()  # points
     ncol = max(1, len(labels))
     while ncol > 1:
         rows = [labels[i : i + ncol] for i in range(0, len(labels), ncol)]
-        # ~8.7 pt per character at 15 pt, ~62 pt per legend handle and gap
-        if max(sum(8.7 * len(label) + 62 for label in row) for row in rows) <= available:
+        # ~8.7 pt per character at 15 pt (twice that for a CJK character),
+        # ~62 pt per legend handle and gap
+        if max(sum(8.7 * _width(label) + 62 for label in row) for row in rows) <= available:
             break
         ncol -= 1
     fig.legend(handles, labels, loc="outside lower center", ncol=ncol, handlelength=1.6)
 
 
-def _suptitle(fig: Figure, title: str) -> None:
+def _suptitle(fig: FigureBase, title: str) -> None:
     """Figure title, wrapped so that it never runs off the figure."""
-    width = int(60 * fig.get_figwidth() / _WIDE)
-    fig.suptitle(textwrap.fill(title, width=width, break_long_words=False))
+    width = int(64 * fig.get_figwidth() / _WIDE) if isinstance(fig, Figure) else 64
+    fig.suptitle(_fill(title, width))
 
 
 def _label_offset(ax: Axes, x: float, y: float, text: str, above: bool, **kwargs: Any) -> None:

@@ -1,11 +1,10 @@
-"""Charts of the comparison table: scenario means and paired differences.
+"""Chart of the comparison table's means, and the helpers both comparison charts share.
 
-Both charts read the tidy table of ``sim.analysis.compare_to_baseline`` (one row
-per figure and scenario) and draw one small panel per figure:
-:func:`key_figures` shows each scenario's mean with its confidence interval,
-:func:`paired_differences` each other scenario's difference to the baseline,
-paired replication by replication.  Shares are shown in %, their differences
-in percentage points.
+:func:`key_figures` reads the tidy table of ``sim.analysis.compare_to_baseline``
+(one row per figure and scenario) and draws one small panel per figure with
+each scenario's mean and its confidence interval; the paired differences are
+in :mod:`sim.charts.differences`.  Shares are shown in %, money in the
+scenarios' currency, compactly.
 """
 
 from __future__ import annotations
@@ -20,36 +19,33 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sim.analysis import baseline_of
 from sim.charts._style import (
     _AXIS_COLOUR,
-    CHART_TITLES,
-    CI_LEVEL,
     _bottom_legend,
     _colours,
     _label_offset,
-    _message_figure,
-    _new_figure,
-    _NumberFormatter,
+    _new_chart,
     _require,
     _scale,
     _styled,
-    _suptitle,
     _value_formatter,
     _wrap,
+    chart_name,
+    chart_subtitle,
 )
 from sim.figures import (
     DEFAULT_FIGURES,
-    diff_unit,
     figure_title,
     figure_unit,
-    is_share,
+    scenario_label,
     scenario_order,
 )
-from sim.formatting import format_percent, format_value
+from sim.formatting import MINUS, format_value
+from sim.i18n import DEFAULT_LANG
+from sim.story import key_figures_headline
 
 logger = logging.getLogger(__name__)
 
@@ -127,14 +123,37 @@ def _errorbar(
     ax.errorbar(x[finite], c, yerr=yerr, **kwargs)
 
 
-def _short_number(name: str, value: float, signed: bool = False) -> str:
+def _short_number(
+    name: str,
+    value: float,
+    signed: bool = False,
+    lang: str = DEFAULT_LANG,
+    currency: str | None = None,
+) -> str:
     """A chart label for a (scaled) value, formatted exactly as the tables format it."""
-    text = format_value(name, value / _scale(name), difference=signed)
-    return text.replace("-", "\N{MINUS SIGN}")
+    shown = format_value(
+        name, value / _scale(name), difference=signed, lang=lang, currency=currency
+    )
+    return shown.replace("-", MINUS)
+
+
+def _replications(comparison: pd.DataFrame) -> int | None:
+    """The largest number of replications behind a row of the table."""
+    if "n" not in comparison.columns or comparison.empty:
+        return None
+    n = pd.to_numeric(comparison["n"], errors="coerce").max()
+    return int(n) if np.isfinite(n) else None
 
 
 @_styled
-def key_figures(comparison: pd.DataFrame, figures: Sequence[str] = DEFAULT_FIGURES) -> Figure:
+def key_figures(
+    comparison: pd.DataFrame,
+    figures: Sequence[str] = DEFAULT_FIGURES,
+    *,
+    lang: str = DEFAULT_LANG,
+    currency: str | None = None,
+    weeks: float | None = None,
+) -> Figure:
     """Small multiples of each scenario's mean with its confidence interval.
 
     Parameters
@@ -145,12 +164,19 @@ def key_figures(comparison: pd.DataFrame, figures: Sequence[str] = DEFAULT_FIGUR
     figures : sequence of str, optional
         Figures to show, one panel each; figures absent from the table are
         skipped with a logged warning.
+    lang : str, optional
+        Language of the texts.
+    currency : str, optional
+        The scenarios' currency (money axes); default "money units".
+    weeks : float, optional
+        Weeks the figures cover, stated under the headline.
 
     Returns
     -------
     matplotlib.figure.Figure
         One panel per figure: a bar per scenario at the mean, with error bars
-        from ``ci_low`` to ``ci_high``; shares are shown in %.
+        from ``ci_low`` to ``ci_high``; shares are shown in %.  With two
+        scenarios the headline compares their profit.
 
     Raises
     ------
@@ -162,11 +188,16 @@ def key_figures(comparison: pd.DataFrame, figures: Sequence[str] = DEFAULT_FIGUR
     _require(comparison, ["figure", "scenario", "mean", "ci_low", "ci_high"], "comparison")
     present = _present_figures(comparison, figures)
     order = scenario_order(comparison)
+    labels = {s: scenario_label(s, lang) for s in order}
     colours = _colours(order)
     nrows, ncols = _grid(len(present))
-    fig = _new_figure(height=1.2 + 4.4 * nrows)
-    axes = fig.subplots(nrows, ncols, squeeze=False)
-    wrap = _tick_wrap_width(fig, ncols, order)
+    headline = key_figures_headline(comparison, lang, currency) or chart_name("key_figures", lang)
+    subtitle = chart_subtitle(
+        lang, weeks=weeks, replications=_replications(comparison), interval="ci"
+    )
+    fig, body = _new_chart(headline, subtitle, height=1.9 + 4.4 * nrows)
+    axes = body.subplots(nrows, ncols, squeeze=False)
+    wrap = _tick_wrap_width(fig, ncols, list(labels.values()))
     label_size = 15 if len(order) <= 3 else 13
     for ax, name in zip(axes.flat, present, strict=False):
         rows = _figure_rows(comparison, name)
@@ -184,139 +215,17 @@ def key_figures(comparison: pd.DataFrame, figures: Sequence[str] = DEFAULT_FIGUR
                 continue
             above = m >= 0
             edge = np.nanmax([m, hi]) if above else np.nanmin([m, lo])
-            _label_offset(ax, xi, edge, _short_number(name, m), above, fontsize=label_size)
+            label = _short_number(name, m, lang=lang, currency=currency)
+            _label_offset(ax, xi, edge, label, above, fontsize=label_size)
         ax.margins(y=0.15)
         ax.axhline(0, color=_AXIS_COLOUR, linewidth=1.2)
-        _scenario_ticks(ax, x, scenarios, wrap)
-        ax.set_title(figure_title(name))
-        ax.set_ylabel(figure_unit(name))
-        ax.yaxis.set_major_formatter(_value_formatter(name))
+        _scenario_ticks(ax, x, [labels[s] for s in scenarios], wrap)
+        ax.set_title(figure_title(name, lang))
+        ax.set_ylabel(figure_unit(name, lang, currency))
+        ax.yaxis.set_major_formatter(_value_formatter(name, lang, currency))
         ax.set_xlim(-0.6, len(scenarios) - 0.4)
     for ax in list(axes.flat)[len(present) :]:
-        fig.delaxes(ax)
+        body.delaxes(ax)
     if wrap is None:
-        _bottom_legend(fig, [Patch(color=colours[s]) for s in order], order)
-    level = f"{CI_LEVEL:.0%}"
-    _suptitle(fig, f"{CHART_TITLES['key_figures']}: mean with {level} confidence interval")
-    return fig
-
-
-@_styled
-def paired_differences(
-    comparison: pd.DataFrame, figures: Sequence[str] = DEFAULT_FIGURES
-) -> Figure:
-    """Each non-baseline scenario's paired difference to the baseline.
-
-    Parameters
-    ----------
-    comparison : pandas.DataFrame
-        The comparison table; the baseline's rows have NaN in ``diff``.
-    figures : sequence of str, optional
-        Figures to show, one panel each; absent figures are skipped.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        One panel per figure with a dot per non-baseline scenario at ``diff``
-        and error bars from ``diff_low`` to ``diff_high``, a zero line, and
-        tick labels ``"B − baseline"``.  Share differences are shown in
-        percentage points.  With a single scenario the figure says that there
-        is nothing to compare.
-
-    Raises
-    ------
-    KeyError
-        If a required column is missing.
-    ValueError
-        If none of ``figures`` is in the table or there is no baseline.
-    """
-    _require(
-        comparison,
-        ["figure", "scenario", "diff", "diff_low", "diff_high"],
-        "comparison",
-    )
-    present = _present_figures(comparison, figures)
-    baseline = _baseline(comparison)
-    order = scenario_order(comparison)
-    others = [s for s in order if s != baseline]
-    title = f"{CHART_TITLES['paired_differences']} ({baseline})"
-    if not others:
-        return _message_figure(
-            title, f"Only one scenario ({baseline}) was run, so there is no difference to show."
-        )
-    colours = _colours(order)
-    has_rel = "rel_change" in comparison.columns
-    nrows, ncols = _grid(len(present))
-    fig = _new_figure(height=1.2 + 4.4 * nrows)
-    axes = fig.subplots(nrows, ncols, squeeze=False)
-    pair_labels = {s: f"{s} \N{MINUS SIGN} {baseline}" for s in others}
-    wrap = _tick_wrap_width(fig, ncols, [pair_labels[s] for s in others])
-    beside = len(others) == 1  # value label right of the dot, else above the interval
-    for ax, name in zip(axes.flat, present, strict=False):
-        rows = _figure_rows(comparison, name)
-        scenarios = [s for s in others if s in rows.index]
-        rows = rows.loc[scenarios]
-        scale = _scale(name)
-        x = np.arange(len(scenarios), dtype=float)
-        diff = rows["diff"].to_numpy(dtype=float) * scale
-        low = rows["diff_low"].to_numpy(dtype=float) * scale
-        high = rows["diff_high"].to_numpy(dtype=float) * scale
-        ax.axhline(0, color=_AXIS_COLOUR, linewidth=1.5, zorder=1)
-        for i, s in enumerate(scenarios):
-            _errorbar(
-                ax,
-                x[i : i + 1],
-                diff[i : i + 1],
-                low[i : i + 1],
-                high[i : i + 1],
-                fmt="o",
-                markersize=12,
-                color=colours[s],
-                elinewidth=2.5,
-                capthick=2.5,
-                zorder=3,
-            )
-            if not np.isfinite(diff[i]):
-                continue
-            text = _short_number(name, diff[i], signed=True)
-            if has_rel and not is_share(name):
-                rel = float(rows["rel_change"].iloc[i])
-                if math.isfinite(rel):
-                    rel_text = f"({format_percent(rel, signed=True)})".replace(
-                        "-", "\N{MINUS SIGN}"
-                    )
-                    text += f" {rel_text}" if beside else f"\n{rel_text}"
-            if beside:
-                ax.annotate(
-                    text,
-                    (x[i], diff[i]),
-                    xytext=(14, 0),
-                    textcoords="offset points",
-                    ha="left",
-                    va="center",
-                    fontsize=15,
-                )
-            else:
-                top = float(np.nanmax([diff[i], high[i]]))
-                _label_offset(ax, x[i], top, text, True, fontsize=13, linespacing=1.1)
-        finite = np.concatenate([v[np.isfinite(v)] for v in (diff, low, high)] + [np.zeros(1)])
-        span = float(finite.max() - finite.min()) or 1.0
-        headroom = 0.12 if beside else 0.3
-        ax.set_ylim(float(finite.min()) - 0.12 * span, float(finite.max()) + headroom * span)
-        ax.set_xlim(-0.5, len(scenarios) - 0.5 + (0.6 if beside else 0.0))
-        _scenario_ticks(ax, x, [pair_labels[s] for s in scenarios], wrap)
-        ax.set_title(figure_title(name))
-        ax.set_ylabel(f"difference ({diff_unit(name)})")
-        formatter = _NumberFormatter()
-        ax.yaxis.set_major_formatter(formatter)
-    for ax in list(axes.flat)[len(present) :]:
-        fig.delaxes(ax)
-    if wrap is None:
-        handles = [
-            Line2D([], [], marker="o", markersize=12, linestyle="", color=colours[s])
-            for s in others
-        ]
-        _bottom_legend(fig, handles, [pair_labels[s] for s in others])
-    level = f"{CI_LEVEL:.0%}"
-    _suptitle(fig, f"{title}, paired by replication, with {level} confidence interval")
+        _bottom_legend(body, [Patch(color=colours[s]) for s in order], list(labels.values()))
     return fig

@@ -7,6 +7,7 @@ import sys
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -30,7 +31,7 @@ from sim.figures import MAIN_FIGURES, WARMUP_FIGURES
 from sim.interrupts import RunInterrupted, interruptible
 from sim.results import Results, ResultsError
 from sim.runner import run as run_replications
-from sim.scenario import ScenarioError
+from sim.scenario import Scenario, ScenarioError
 
 # ---------------------------------------------------------------- commands
 
@@ -80,7 +81,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         results = Results.combine(parts)
         results = replace(results, manifest={**results.manifest, **provenance(args, applied)})
         failed = save_results(results, out, args.force, guard)
-    sys.stdout.write(render_summary(results.summary, MAIN_FIGURES, args.format))
+    readable = _readable(args, scenarios)
+    sys.stdout.write(render_summary(results.summary, MAIN_FIGURES, args.format, **readable))
     if failed is not None:
         return failed
     print(
@@ -130,7 +132,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         results = comparison.results
         results = replace(results, manifest={**results.manifest, **provenance(args, applied)})
         failed = save_results(results, out, args.force, guard)
-    sys.stdout.write(render_comparison(comparison.table, comparison.baseline, args.format))
+    readable = _readable(args, scenarios)
+    table = render_comparison(comparison.table, comparison.baseline, args.format, **readable)
+    sys.stdout.write(table)
     note = comparison.stop_note(cap="--max-reps")
     print(f"\n{note}; seed {args.seed}; paired on common random numbers.", file=sys.stderr)
     if failed is not None:
@@ -141,7 +145,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         return stopped
     if args.report:
         try:
-            html, markdown = _write_report(out, results, comparison.table)
+            html, markdown = _write_report(out, results, comparison.table, args.lang)
         except OSError as exc:
             say(f"error: report not written: {out}: {exc.strerror or exc}")
             return EXIT_FAILED
@@ -149,7 +153,24 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _write_report(out: Path, results: Results, comparison: pd.DataFrame) -> tuple[Path, Path]:
+def _readable(args: argparse.Namespace, scenarios: list[Scenario]) -> dict[str, Any]:
+    """Language and currency of the printed table.
+
+    In English the rows keep the figures' names (``revenue``: what the tables' columns
+    and ``--figure`` call them); in Chinese the terminal table names them in words.
+    """
+    from sim.story import currency_of
+
+    return {
+        "lang": args.lang,
+        "currency": currency_of(scenarios),
+        "readable": args.format == "table" and args.lang != "en",
+    }
+
+
+def _write_report(
+    out: Path, results: Results, comparison: pd.DataFrame, lang: str = "en"
+) -> tuple[Path, Path]:
     from sim.report import write_report
 
     scenarios = {
@@ -164,6 +185,7 @@ def _write_report(out: Path, results: Results, comparison: pd.DataFrame) -> tupl
         comparison=comparison,
         scenarios=scenarios,
         manifest=results.manifest,
+        lang=lang,
     )
 
 
@@ -171,6 +193,7 @@ def cmd_warmup(args: argparse.Namespace) -> int:
     """Suggest a warm-up (MSER-5) and draw Welch's plot for each figure."""
     from sim import charts
     from sim.analysis import warmup
+    from sim.story import currency_of
 
     args.figure = args.figure or list(WARMUP_FIGURES)
     scenarios, _ = load_with_overrides(args.scenarios, args.set)
@@ -200,7 +223,10 @@ def cmd_warmup(args: argparse.Namespace) -> int:
             ],
             ignore_index=True,
         )
-        charts.save_figure(charts.welch_plot(smoothed, figure, weeks), out, f"welch_{figure}")
+        plot = charts.welch_plot(
+            smoothed, figure, weeks, lang=args.lang, currency=currency_of(scenarios)
+        )
+        charts.save_figure(plot, out, f"welch_{figure}")
         rows.append({"figure": figure, "MSER-5 warm-up (weeks)": weeks})
     table = pd.DataFrame(rows).set_index("figure")
     sys.stdout.write(emit(table, args.format))
@@ -262,7 +288,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UsageError(f"{directory}: cannot compare the scenarios ({exc})") from None
     try:
-        html, markdown = _write_report(directory, results, comparison)
+        html, markdown = _write_report(directory, results, comparison, args.lang)
     except OSError as exc:
         say(f"error: report not written: {directory}: {exc.strerror or exc}")
         return EXIT_FAILED

@@ -30,6 +30,7 @@ from sim.experiments import (
     ExperimentError,
 )
 from sim.figures import WARMUP_FIGURES
+from sim.i18n import LANGUAGES
 from sim.interrupts import RunInterrupted
 from sim.scenario import ScenarioError
 
@@ -113,6 +114,16 @@ def build_parser() -> argparse.ArgumentParser:
             default="table",
             help="how to print the table (default table)",
         )
+        lang_option(command)
+
+    def lang_option(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--lang",
+            choices=LANGUAGES,
+            default="en",
+            help="language of the printed table's headings, the charts and the report "
+            "(default en; zh: simplified Chinese)",
+        )
 
     validate = commands.add_parser("validate", help="check scenario files")
     scenario_options(validate)
@@ -180,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="write the report of a results folder")
     report.add_argument("directory", metavar="DIR", help="folder written by run or compare")
     report.add_argument("--baseline", help="scenario the others are compared to")
+    lang_option(report)
     report.set_defaults(handler=cmd_report)
 
     add_sweep_commands(commands)

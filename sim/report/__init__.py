@@ -24,21 +24,37 @@ The content (captions, facts, comparison rows, settings text) is gathered in
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
 import pandas as pd
 
 from sim.analysis import baseline_of
-from sim.charts import all_charts, save_figure
-from sim.figures import scenario_order
+from sim.charts import all_charts, chart_name, save_figure
+from sim.figures import money_unit, scenario_label, scenario_order
 from sim.formatting import format_interval, format_value
-from sim.report._content import _comparison_rows, _facts, _reading_aid, settings_text
+from sim.i18n import DEFAULT_LANG, check_lang, text
+from sim.report._content import (
+    ReportContent,
+    _comparison_rows,
+    _facts,
+    _reading_aid,
+    chart_caption,
+    comparison_headers,
+)
 from sim.report._html import render_html
 from sim.report._markdown import render_markdown
+from sim.report._settings import difference_rows, settings_text
+from sim.story import (
+    currency_of,
+    horizon_weeks,
+    scenarios_from_manifest,
+    verdict,
+    wait_caption,
+)
 
-__all__ = ["format_interval", "format_value", "settings_text", "write_report"]
+__all__ = ["build_content", "format_interval", "format_value", "settings_text", "write_report"]
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +68,53 @@ CHARTS_DIR: Final = "charts"
 # --------------------------------------------------------------------------
 
 
+def build_content(
+    *,
+    summary: pd.DataFrame | None,
+    leads: pd.DataFrame | None,
+    comparison: pd.DataFrame | None,
+    scenarios: Mapping[str, Any],
+    manifest: Mapping[str, Any],
+    title: str | None = None,
+    lang: str = DEFAULT_LANG,
+    chart_list: Iterable[str] = (),
+) -> ReportContent:
+    """Everything the report says, in ``lang`` (the app can show the same content)."""
+    check_lang(lang)
+    validated = scenarios_from_manifest(manifest)
+    currency = currency_of(validated) if validated else None
+    names = scenario_order(comparison, summary) or [str(n) for n in scenarios]
+    baseline = baseline_of(comparison) or (names[0] if names else None)
+    lines = (
+        verdict(summary, baseline, lang=lang, currency=currency)
+        if (summary is not None and baseline is not None and not summary.empty)
+        else []
+    )
+    n = int(summary["replication"].nunique()) if lines and summary is not None else 0
+    captions = {name: chart_caption(name, lang) for name in chart_list}
+    if "wait_to_contact" in captions and leads is not None and not leads.empty:
+        why = wait_caption(leads, validated, lang=lang, weeks=horizon_weeks(summary))
+        captions["wait_to_contact"] = " ".join(filter(None, [captions["wait_to_contact"], why]))
+    difference_names, differences = difference_rows(scenarios, lang)
+    return ReportContent(
+        title=title or text("report.title", lang),
+        lang=lang,
+        verdict=lines,
+        verdict_note=text("report.verdict_note", lang, level="95%", n=n),
+        facts=_facts(manifest, names, baseline, lang),
+        reading_aid=_reading_aid(summary, lang),
+        headers=comparison_headers(lang),
+        rows=_comparison_rows(comparison, lang, currency),
+        currency_note=text("report.money_in", lang, unit=money_unit(currency, lang)),
+        difference_names=[scenario_label(name, lang) for name in difference_names],
+        differences=differences,
+        scenarios=scenarios,
+        manifest=manifest,
+        captions=captions,
+        chart_names={name: chart_name(name, lang) for name in chart_list},
+    )
+
+
 def write_report(
     directory: str | Path,
     *,
@@ -61,7 +124,8 @@ def write_report(
     comparison: pd.DataFrame | None,
     scenarios: Mapping[str, Any],
     manifest: Mapping[str, Any],
-    title: str = "flocksim comparison",
+    title: str | None = None,
+    lang: str = DEFAULT_LANG,
 ) -> tuple[Path, Path]:
     """Write ``report.html`` and ``report.md`` (plus chart files) into a directory.
 
@@ -80,21 +144,30 @@ def write_report(
     scenarios : mapping of str to mapping
         Each scenario's nested settings as loaded from its TOML file.
     manifest : mapping
-        Facts about the run (version, seed, replications, scenario hashes,
-        ...), shown as a table.
+        Facts about the run (version, seed, replications, scenario hashes, the
+        scenarios' settings, ...): the currency and the speed-to-lead steps are
+        read from the settings in it; shown in the appendix.
     title : str, optional
-        Title of the report.
+        Title of the report (default: "flocksim comparison" in ``lang``).
+    lang : str, optional
+        Language of every text, charts included (``sim.i18n.LANGUAGES``).
 
     Returns
     -------
     tuple of pathlib.Path
         Paths of ``report.html`` and ``report.md``.
+
+    The page opens with the verdict (:func:`sim.story.verdict`: profit over the
+    horizon, as "N times" with the interval of the ratio, or as a paired
+    difference), then the headline chart, the settings that differ between
+    the scenarios, the comparison table and the other charts; every setting
+    and the run's facts are in the appendix.
     """
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
     charts_dir = target / CHARTS_DIR
 
-    figures = all_charts(summary, weekly, leads, comparison)
+    figures = all_charts(summary, weekly, leads, comparison, lang=lang, manifest=dict(manifest))
     png_paths: dict[str, Path] = {}
     pngs: dict[str, bytes] = {}
     for name, fig in figures.items():
@@ -103,20 +176,19 @@ def write_report(
         pngs[name] = png.read_bytes()
     logger.info("saved %d charts in %s", len(png_paths), charts_dir)
 
-    names = scenario_order(comparison, summary) or [str(n) for n in scenarios]
-    facts = _facts(manifest, names, baseline_of(comparison))
-    rows = _comparison_rows(comparison)
-    reading_aid = _reading_aid(summary)
-
+    content = build_content(
+        summary=summary,
+        leads=leads,
+        comparison=comparison,
+        scenarios=scenarios,
+        manifest=manifest,
+        title=title,
+        lang=lang,
+        chart_list=list(figures),
+    )
     html_path = target / HTML_NAME
     md_path = target / MARKDOWN_NAME
-    html_path.write_text(
-        render_html(title, facts, pngs, reading_aid, rows, scenarios, manifest),
-        encoding="utf-8",
-    )
-    md_path.write_text(
-        render_markdown(title, facts, png_paths, target, reading_aid, rows, scenarios, manifest),
-        encoding="utf-8",
-    )
+    html_path.write_text(render_html(content, pngs), encoding="utf-8")
+    md_path.write_text(render_markdown(content, png_paths, target), encoding="utf-8")
     logger.info("wrote %s and %s", html_path, md_path)
     return html_path, md_path

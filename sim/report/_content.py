@@ -1,158 +1,68 @@
 """What the report says, independent of its format.
 
-The HTML and Markdown writers render the same content, gathered here: the
-caption under each chart, the facts of the run taken from the manifest, the
-rows of the comparison table formatted with :mod:`sim.formatting`, the sentence
-that helps read the headline chart, and the scenarios' settings and the
-manifest turned into text (:func:`settings_text` renders nested settings as
-TOML-like lines).  Everything returned is plain, unescaped text; escaping is
-the writers' job.
+The HTML and Markdown writers render the same content, gathered here in the
+report's language: the caption under each chart, the facts of the run taken
+from the manifest, the rows of the comparison table formatted with
+:mod:`sim.formatting`, the sentence that helps read the headline chart, the
+table of settings that differ between the scenarios, and the scenarios'
+settings and the manifest turned into text (:func:`settings_text` renders
+nested settings as TOML-like lines).  The verdict that opens the report comes
+from :func:`sim.story.verdict`.  Everything returned is plain, unescaped text;
+escaping is the writers' job.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from typing import Any, Final
 
 import pandas as pd
 
 from sim.analysis import baseline_of
-from sim.charts import CI_LEVEL
-from sim.figures import SALES_CATEGORY_TITLES, figure_label, sales_share_column, scenario_order
+from sim.charts import CHART_NAMES, CI_LEVEL
+from sim.figures import (
+    NONSELLING_WORK_CATEGORIES,
+    figure_label,
+    sales_share_column,
+    scenario_label,
+    scenario_order,
+)
 from sim.formatting import format_interval, format_percent, is_finite
+from sim.i18n import DEFAULT_LANG, text
+from sim.report._settings import settings_text
 
-#: One sentence under each chart saying what it shows.
-CHART_CAPTIONS: Final[dict[str, str]] = {
-    "sales_time_use": (
-        "Each bar splits the salespeople's working hours into five activities, "
-        "averaged over the replications."
-    ),
-    "key_figures": (
-        "Mean of each scenario over the replications; the black bars are "
-        f"{CI_LEVEL:.0%} confidence intervals of the mean."
-    ),
-    "paired_differences": (
-        "Difference of each scenario to the baseline, replication by replication "
-        f"(same random numbers), with its {CI_LEVEL:.0%} confidence interval. "
-        "An interval that does not cross the zero line is a clear difference."
-    ),
-    "weekly_revenue": (
-        f"Revenue per week, mean over the replications with a {CI_LEVEL:.0%} "
-        "confidence band; grey weeks are the warm-up period."
-    ),
-    "weekly_customers_active": (
-        f"Active customers per week, mean over the replications with a {CI_LEVEL:.0%} "
-        "confidence band; grey weeks are the warm-up period."
-    ),
-    "lead_funnel": (
-        "Leads per replication (mean): how many are contacted, qualified and won, "
-        "and why the others were not won."
-    ),
-    "wait_to_contact": (
-        "Share of contacted inbound leads (cold calls left out) that waited at most a "
-        "given number of working hours for their first contact; the dots mark the medians."
-    ),
-    "insight_over_time": (
-        f"Market insight per week, mean over the replications with a {CI_LEVEL:.0%} "
-        "confidence band."
-    ),
-}
+
+def chart_caption(name: str, lang: str = DEFAULT_LANG) -> str:
+    """One or two sentences under a chart saying what it shows and how to read it."""
+    if name in CHART_NAMES:
+        return text(f"caption.{name}", lang, level=f"{CI_LEVEL:.0%}")
+    return ""
+
+
+class _Captions(Mapping[str, str]):
+    def __getitem__(self, key: str) -> str:
+        if key not in CHART_NAMES:
+            raise KeyError(key)
+        return chart_caption(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(CHART_NAMES)
+
+    def __len__(self) -> int:
+        return len(CHART_NAMES)
+
+
+#: English captions of the charts (:func:`chart_caption` for another language).
+CHART_CAPTIONS: Final[Mapping[str, str]] = _Captions()
 
 
 # --------------------------------------------------------------------------
 # Settings and manifest
 # --------------------------------------------------------------------------
-
-_BARE_KEY: Final = re.compile(r"[A-Za-z0-9_-]+")
-
-
-def _toml_key(key: Any) -> str:
-    """A TOML key, quoted unless it is a bare key."""
-    text = str(key)
-    return text if _BARE_KEY.fullmatch(text) else json.dumps(text, ensure_ascii=False)
-
-
-def _toml_value(value: Any) -> str:
-    """A TOML-like literal for a settings value."""
-    if value is None:
-        return '"" # not set'
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        if isinstance(value, float) and not math.isfinite(value):
-            return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
-        return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        inner = ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
-        return f"{{ {inner} }}" if inner else "{}"
-    if isinstance(value, list | tuple | set | frozenset):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)
-
-
-def _is_table_list(value: Any) -> bool:
-    """A non-empty list of mappings (a TOML array of tables)."""
-    return (
-        isinstance(value, list | tuple)
-        and len(value) > 0
-        and all(isinstance(v, Mapping) for v in value)
-    )
-
-
-def _toml_lines(settings: Mapping[str, Any], path: tuple[str, ...]) -> list[str]:
-    """Lines of a TOML-like rendering of nested settings."""
-    lines: list[str] = []
-    nested: list[tuple[str, Any]] = []
-    for key, value in settings.items():
-        if isinstance(value, Mapping) or _is_table_list(value):
-            nested.append((key, value))
-        else:
-            lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
-    for key, value in nested:
-        sub = (*path, _toml_key(key))
-        if lines:
-            lines.append("")
-        if isinstance(value, Mapping):
-            lines.append(f"[{'.'.join(sub)}]")
-            lines.extend(_toml_lines(value, sub))
-        else:
-            for i, item in enumerate(value):
-                if i:
-                    lines.append("")
-                lines.append(f"[[{'.'.join(sub)}]]")
-                lines.extend(_toml_lines(item, sub))
-    return lines
-
-
-def settings_text(settings: Any) -> str:
-    """Render a scenario's settings as a TOML-like text block.
-
-    Parameters
-    ----------
-    settings : mapping or any
-        Nested settings as loaded from the scenario's TOML file.
-
-    Returns
-    -------
-    str
-        Plain (unescaped) text: top-level keys first, then one ``[table]``
-        section per nested mapping; anything that is not a mapping is shown as
-        its string form.
-    """
-    if not isinstance(settings, Mapping):
-        return str(settings)
-    if not settings:
-        return "# no settings recorded"
-    return "\n".join(_toml_lines(settings, ()))
 
 
 def _scalar_text(value: Any) -> str:
@@ -166,7 +76,9 @@ def _scalar_text(value: Any) -> str:
     return str(value)
 
 
-def _flatten_manifest(manifest: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+def _flatten_manifest(
+    manifest: Mapping[str, Any], prefix: str = "", lang: str = DEFAULT_LANG
+) -> list[tuple[str, str]]:
     """Dotted keys and text values of a nested manifest.
 
     Scenario settings (``scenarios.<name>.settings``) are not repeated; they
@@ -177,11 +89,11 @@ def _flatten_manifest(manifest: Mapping[str, Any], prefix: str = "") -> list[tup
         name = f"{prefix}{key}"
         if isinstance(value, Mapping):
             if key == "settings" and prefix.startswith("scenarios."):
-                rows.append((name, "see Scenario settings"))
+                rows.append((name, text("report.see_settings", lang)))
             elif value:
-                rows.extend(_flatten_manifest(value, f"{name}."))
+                rows.extend(_flatten_manifest(value, f"{name}.", lang))
             else:
-                rows.append((name, "(empty)"))
+                rows.append((name, text("report.empty", lang)))
         else:
             rows.append((name, _scalar_text(value)))
     return rows
@@ -225,38 +137,49 @@ class _Facts:
     replications: str
     hashes: dict[str, str]
     baseline: str | None
+    lang: str = DEFAULT_LANG
 
     def items(self) -> list[tuple[str, str]]:
         """The facts as labelled rows, in the order both report formats show them."""
-        rows = [("Report created", self.created)]
+
+        def label(key: str, **values: str) -> str:
+            return text(f"report.fact.{key}", self.lang, **values)
+
+        rows = [(label("created"), self.created)]
         if self.run_created:
-            rows.append(("Results produced", self.run_created))
+            rows.append((label("produced"), self.run_created))
         rows += [
-            ("flocksim version", self.version),
-            ("Seed", self.seed),
-            ("Replications", self.replications),
+            (label("version"), self.version),
+            (label("seed"), self.seed),
+            (label("replications"), self.replications),
         ]
         if self.baseline:
-            rows.append(("Baseline scenario", self.baseline))
-        rows += [(f"Hash of {name}", digest) for name, digest in self.hashes.items()]
+            rows.append((label("baseline"), scenario_label(self.baseline, self.lang)))
+        rows += [(label("hash", name=name), digest) for name, digest in self.hashes.items()]
         return rows
 
 
-def _facts(manifest: Mapping[str, Any], names: Sequence[str], baseline: str | None) -> _Facts:
+def _facts(
+    manifest: Mapping[str, Any],
+    names: Sequence[str],
+    baseline: str | None,
+    lang: str = DEFAULT_LANG,
+) -> _Facts:
     """Collect the facts of the run from the manifest."""
 
-    def text(value: Any) -> str:
-        return "not recorded" if value is None else _scalar_text(value)
+    def shown(value: Any) -> str:
+        return text("report.not_recorded", lang) if value is None else _scalar_text(value)
 
     run_created = _first(manifest, "created", "created_at", "timestamp")
     return _Facts(
         created=datetime.now(UTC).isoformat(timespec="seconds"),
         run_created=None if run_created is None else str(run_created),
-        version=text(_first(manifest, "version", "package_version", "flocksim_version")),
-        seed=text(_first(manifest, "seed", "base_seed", "master_seed", "root_seed")),
-        replications=text(_first(manifest, "replications", "n_replications")),
+        version=shown(_first(manifest, "version", "package_version", "flocksim_version")),
+        seed=shown(_first(manifest, "seed", "base_seed", "master_seed", "root_seed")),
+        replications=shown(_first(manifest, "replications", "n_replications")),
         hashes=_scenario_hashes(manifest, names),
         baseline=baseline,
+        lang=lang,
     )
 
 
@@ -280,18 +203,21 @@ class _ComparisonRow:
     is_baseline: bool
 
 
-_COMPARISON_HEADERS: Final = (
-    "Figure",
-    "Scenario",
-    "n",
-    f"Mean [{CI_LEVEL:.0%} CI]",
-    f"Difference to baseline [{CI_LEVEL:.0%} CI]",
-    "Relative change",
-    "Replications better than baseline",
-)
+def comparison_headers(lang: str = DEFAULT_LANG) -> tuple[str, ...]:
+    """Column headings of the comparison table."""
+    level = f"{CI_LEVEL:.0%}"
+    return tuple(
+        text(f"report.column.{key}", lang, level=level)
+        for key in ("figure", "scenario", "n", "mean", "diff", "relative", "better")
+    )
 
 
-def _comparison_rows(comparison: pd.DataFrame | None) -> list[_ComparisonRow]:
+_COMPARISON_HEADERS: Final = comparison_headers()
+
+
+def _comparison_rows(
+    comparison: pd.DataFrame | None, lang: str = DEFAULT_LANG, currency: str | None = None
+) -> list[_ComparisonRow]:
     """Formatted rows, figures and scenarios in table order."""
     if comparison is None or comparison.empty:
         return []
@@ -303,16 +229,21 @@ def _comparison_rows(comparison: pd.DataFrame | None) -> list[_ComparisonRow]:
         scenario = str(record["scenario"])
         is_baseline = scenario == baseline
         n = record.get("n")
+        options: dict[str, Any] = {"lang": lang, "currency": currency}
         rows.append(
             _ComparisonRow(
-                figure=figure_label(figure),
+                figure=figure_label(figure, lang, currency),
                 first_of_figure=figure != previous,
-                scenario=scenario,
-                n=str(int(n)) if is_finite(n) else "n/a",
+                scenario=scenario_label(scenario, lang),
+                n=str(int(n)) if is_finite(n) else text("number.na", lang),
                 mean=format_interval(
-                    figure, record.get("mean"), record.get("ci_low"), record.get("ci_high")
+                    figure,
+                    record.get("mean"),
+                    record.get("ci_low"),
+                    record.get("ci_high"),
+                    **options,
                 ),
-                diff="baseline"
+                diff=text("report.baseline", lang)
                 if is_baseline
                 else format_interval(
                     figure,
@@ -320,11 +251,14 @@ def _comparison_rows(comparison: pd.DataFrame | None) -> list[_ComparisonRow]:
                     record.get("diff_low"),
                     record.get("diff_high"),
                     difference=True,
+                    **options,
                 ),
                 rel_change=""
                 if is_baseline
-                else format_percent(record.get("rel_change"), signed=True),
-                share_better="" if is_baseline else format_percent(record.get("share_better")),
+                else format_percent(record.get("rel_change"), signed=True, lang=lang),
+                share_better=""
+                if is_baseline
+                else format_percent(record.get("share_better"), lang=lang),
                 is_baseline=is_baseline,
             )
         )
@@ -337,22 +271,65 @@ def _comparison_rows(comparison: pd.DataFrame | None) -> list[_ComparisonRow]:
 # --------------------------------------------------------------------------
 
 
-def _join(items: Sequence[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def _reading_aid(summary: pd.DataFrame | None) -> str:
-    """One plain sentence (unescaped) that helps read the headline chart."""
-    column, activity = sales_share_column("selling"), SALES_CATEGORY_TITLES["selling"]
+def _reading_aid(summary: pd.DataFrame | None, lang: str = DEFAULT_LANG) -> str:
+    """Plain sentences (unescaped) that help read the headline chart, one story of idle time."""
+    column = sales_share_column("selling")
     if summary is None or summary.empty or column not in summary.columns:
-        return CHART_CAPTIONS["sales_time_use"]
-    means = summary.groupby(summary["scenario"].astype(str), sort=False)[column].mean()
-    parts = [f"{format_percent(means[name])} in {name}" for name in scenario_order(summary)]
-    return (
-        "Read each bar from left to right: the first, green part is the time the "
-        f"salespeople spend on {activity.lower()}, the rest goes to prospecting, "
-        f"servicing, expediting or waiting idle. {activity} takes {_join(parts)}."
-    )
+        return chart_caption("sales_time_use", lang)
+    table = summary.assign(scenario=summary["scenario"].astype(str))
+    means = table.groupby("scenario", sort=False).mean(numeric_only=True)
+    parts = []
+    for name in scenario_order(table):
+        row = means.loc[name]
+        work = sum(float(row.get(sales_share_column(c), 0.0)) for c in NONSELLING_WORK_CATEGORIES)
+        idle = float(row.get(sales_share_column("idle"), 0.0))
+        parts.append(
+            text(
+                "report.wasted_in",
+                lang,
+                scenario=scenario_label(name, lang),
+                wasted=format_percent(work + idle),
+                work=format_percent(work),
+                idle=format_percent(idle),
+            )
+        )
+    return text("report.reading_aid", lang, parts=text("list.separator", lang).join(parts))
+
+
+# --------------------------------------------------------------------------
+# The whole content
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    """Everything the report says, in its language; the writers lay it out."""
+
+    title: str
+    lang: str
+    verdict: list[str]
+    verdict_note: str
+    facts: _Facts
+    reading_aid: str
+    headers: tuple[str, ...]
+    rows: list[_ComparisonRow]
+    currency_note: str
+    difference_names: list[str]
+    differences: list[tuple[str, str, list[str]]]
+    scenarios: Mapping[str, Any]
+    manifest: Mapping[str, Any]
+    captions: dict[str, str]
+    chart_names: dict[str, str]
+
+    def t(self, key: str, **values: Any) -> str:
+        """A catalogue text in the report's language."""
+        return text(key, self.lang, **values)
+
+
+__all__ = [
+    "CHART_CAPTIONS",
+    "ReportContent",
+    "chart_caption",
+    "comparison_headers",
+    "settings_text",
+]

@@ -13,15 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from sim.charts import CHART_TITLES
-from sim.report._content import (
-    _COMPARISON_HEADERS,
-    CHART_CAPTIONS,
-    _ComparisonRow,
-    _Facts,
-    _flatten_manifest,
-    settings_text,
-)
+from sim.report._content import ReportContent, _flatten_manifest
+from sim.report._settings import settings_text
 
 # --------------------------------------------------------------------------
 # Markdown
@@ -52,37 +45,43 @@ def _fence(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-def render_markdown(
-    title: str,
-    facts: _Facts,
-    charts: Mapping[str, Path],
-    directory: Path,
-    reading_aid: str,
-    rows: Sequence[_ComparisonRow],
-    scenarios: Mapping[str, Any],
-    manifest: Mapping[str, Any],
-) -> str:
+def render_markdown(content: ReportContent, charts: Mapping[str, Path], directory: Path) -> str:
     """The whole Markdown report."""
 
     def image(name: str) -> str:
         link = charts[name].relative_to(directory).as_posix()
-        alt = _md(CHART_TITLES.get(name, name))
-        return f"![{alt}]({link})"
+        return f"![{_md(content.chart_names.get(name, name))}]({link})"
 
-    out: list[str] = [f"# {_md(title)}", ""]
-    facts_rows = facts.items()
-    out += [f"- **{_md(k)}:** {_md(v)}" for k, v in facts_rows]
-    out.append("")
-
+    out: list[str] = [f"# {_md(content.title)}", ""]
     headline = "sales_time_use"
+    if content.verdict or headline in charts:
+        out += [f"## {_md(content.t('report.section.verdict'))}", ""]
+    for line in content.verdict:
+        out += [f"**{_md(line)}**", ""]
+    if content.verdict:
+        out += [_md(content.verdict_note), ""]
     if headline in charts:
-        out += [f"## {_md(CHART_TITLES[headline])}", "", _md(reading_aid), "", image(headline), ""]
+        out += [_md(content.reading_aid), "", image(headline), ""]
 
-    out += ["## Comparison with the baseline", ""]
-    if rows:
+    out += [f"## {_md(content.t('report.section.differences'))}", ""]
+    if content.differences:
+        headers = [content.t("report.column.setting"), content.t("report.column.meaning")]
         out.append(
             _md_table(
-                _COMPARISON_HEADERS,
+                [*headers, *content.difference_names],
+                ((key, meaning, *values) for key, meaning, values in content.differences),
+            )
+        )
+    else:
+        out.append(_md(content.t("report.no_differences")))
+    out.append("")
+
+    out += [f"## {_md(content.t('report.section.comparison'))}", ""]
+    if content.rows:
+        out += [_md(content.currency_note), ""]
+        out.append(
+            _md_table(
+                content.headers,
                 (
                     (
                         r.figure if r.first_of_figure else "",
@@ -93,43 +92,46 @@ def render_markdown(
                         r.rel_change,
                         r.share_better,
                     )
-                    for r in rows
+                    for r in content.rows
                 ),
             )
         )
     else:
-        out.append("No comparison table was given.")
+        out.append(_md(content.t("report.no_comparison")))
     out.append("")
 
     others = [name for name in charts if name != headline]
     if others:
-        out += ["## Charts", ""]
+        out += [f"## {_md(content.t('report.section.charts'))}", ""]
         for name in others:
             out += [
-                f"### {_md(CHART_TITLES.get(name, name))}",
+                f"### {_md(content.chart_names.get(name, name))}",
                 "",
                 image(name),
                 "",
-                _md(CHART_CAPTIONS.get(name, "")),
+                _md(content.captions.get(name, "")),
                 "",
             ]
 
-    out += ["## Scenario settings", ""]
-    if not scenarios:
-        out += ["No scenario settings were given.", ""]
-    for name, settings in scenarios.items():
-        text = settings_text(settings)
-        fence = _fence(text)
+    out += [f"## {_md(content.t('report.section.settings'))}", ""]
+    if not content.scenarios:
+        out += [_md(content.t("report.no_settings")), ""]
+    for name, settings in content.scenarios.items():
+        settings_block = settings_text(settings)
+        fence = _fence(settings_block)
         out += [f"### {_md(name)}", ""]
-        digest = facts.hashes.get(str(name))
+        digest = content.facts.hashes.get(str(name))
         if digest:
-            out += [f"Settings hash: {_md(digest)}", ""]
-        out += [f"{fence}toml", text, fence, ""]
+            out += [f"{_md(content.t('report.settings_hash'))} {_md(digest)}", ""]
+        out += [f"{fence}toml", settings_block, fence, ""]
 
-    out += ["## Run manifest", ""]
-    manifest_rows = _flatten_manifest(manifest)
+    out += [f"## {_md(content.t('report.section.run'))}", ""]
+    out += [f"- **{_md(k)}:** {_md(v)}" for k, v in content.facts.items()]
+    out.append("")
+    manifest_rows = _flatten_manifest(content.manifest, lang=content.lang)
+    keys = (content.t("report.column.key"), content.t("report.column.value"))
     out.append(
-        _md_table(("Key", "Value"), manifest_rows) if manifest_rows else "No manifest was given."
+        _md_table(keys, manifest_rows) if manifest_rows else _md(content.t("report.no_manifest"))
     )
     out.append("")
     return "\n".join(out)
