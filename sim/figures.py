@@ -20,9 +20,9 @@ percentage points.
 The names themselves, in English and Chinese, are in the catalogue
 (:mod:`sim.i18n`); every function here takes a ``lang``.  The module imports
 neither matplotlib nor the model nor the analysis, so everything may import it
-and the command line's tables do not pay for the charts.  It is longer than
-most modules (about 540 lines) on purpose: the vocabulary is written in one
-place, not in three (STYLE.md).
+and the command line's tables do not pay for the charts.  It runs past 400
+lines on purpose: the vocabulary is written in one place, not in three
+(STYLE.md).
 """
 
 from __future__ import annotations

@@ -49,9 +49,15 @@ class RunInterrupted(BaseException):
     """
 
     def __init__(self, signum: int) -> None:
+        # the signal number is the exception's only argument, so that code which
+        # re-creates an exception from its args (SimPy does, when a process raises)
+        # makes the same one again
+        super().__init__(signum)
         self.signum = signum
         self.results: Results | None = None
-        super().__init__(f"interrupted by {self.signal_name}")
+
+    def __str__(self) -> str:
+        return f"interrupted by {self.signal_name}"
 
     @property
     def signal_name(self) -> str:

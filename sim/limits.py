@@ -43,6 +43,16 @@ MAX_HEADCOUNT = 10_000
 MAX_DIALS_PER_BLOCK = 10_000
 """Most calls in one prospecting block."""
 
+MAX_MEETINGS = 20
+"""Most closing meetings one lead can take (needed, or before 'no decision')."""
+
+MAX_RECORD_WEIGHT = 1000.0
+"""Largest weight of one feedback record (a complaint may tell more than a re-order)."""
+
+MAX_CARRYOVER = 0.99
+"""Largest share of a week's advertising effect carried into the next: at 1 the
+effect would never build up (the adstock of the first week would stay 0)."""
+
 MAX_WORK = 20_000_000
 """Ceiling on the expected leads, customers and orders of one replication (see
 ``sim.scenario.schema.expected_work``): about a few minutes and a few gigabytes."""

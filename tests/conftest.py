@@ -1,4 +1,10 @@
-"""Shared fixtures (the repository's scenario files) and the Hypothesis profiles."""
+"""Shared fixtures (the repository's scenario files) and the Hypothesis profiles.
+
+A test that takes an argument named ``scenario_file`` runs once per shipped
+scenario file (``tests/backtests.py`` says which files those are: everything
+under ``scenarios/`` but the sweep files); ``scenario_files`` is the same list
+as one fixture.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
+from backtests import scenario_files as shipped_scenario_files
 from hypothesis import settings
 
 import sim
@@ -17,6 +24,23 @@ settings.register_profile("ci", database=None, derandomize=True)
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIO_FILES = shipped_scenario_files()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run tests that take ``scenario_file`` once per shipped scenario file."""
+    if "scenario_file" in metafunc.fixturenames:
+        metafunc.parametrize(
+            "scenario_file",
+            SCENARIO_FILES,
+            ids=[path.relative_to(SCENARIOS).as_posix() for path in SCENARIO_FILES],
+        )
+
+
+@pytest.fixture(scope="session")
+def scenario_files() -> list[Path]:
+    """Every shipped scenario file (the sweep files under scenarios/sweeps/ are not)."""
+    return list(SCENARIO_FILES)
 
 
 @pytest.fixture(scope="session")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from sim.analysis.comparison import COMPARISON_COLUMNS, compare_to_baseline
-from sim.analysis.intervals import mean_ci, paired_difference
+from sim.analysis.intervals import mean_ci, paired_difference, pairing_strength
 
 # ---------------------------------------------------------------------------
 # compare_to_baseline
@@ -50,6 +51,7 @@ def test_compare_to_baseline_layout(small_summary):
         "diff_high",
         "rel_change",
         "share_better",
+        "pairing",
     ]
     assert list(zip(table["figure"], table["scenario"], strict=True)) == [
         ("wasted_sales_capacity", "base"),
@@ -116,3 +118,30 @@ def test_compare_to_baseline_missing_baseline_raises(small_summary):
 def test_compare_to_baseline_missing_figure_raises(small_summary):
     with pytest.raises(ValueError, match="profit"):
         compare_to_baseline(small_summary, ["profit"], "base")
+
+
+def test_pairing_strength_is_the_share_of_variance_pairing_leaves():
+    rng = np.random.default_rng(5)
+    common = rng.normal(0, 10, 400)
+    a = common + rng.normal(0, 1, 400)
+    b = common + 3 + rng.normal(0, 1, 400)
+    tied = pairing_strength(a, b)
+    # Var(B - A) = 2, Var(A) + Var(B) = 2 x 101: about 0.01
+    assert 0.005 < tied < 0.02
+    independent = pairing_strength(rng.normal(0, 1, 4000), rng.normal(0, 1, 4000))
+    assert 0.9 < independent < 1.1
+    assert np.isnan(pairing_strength([1.0], [2.0]))
+    assert np.isnan(pairing_strength([1.0, 1.0], [2.0, 2.0]))
+    table = compare_to_baseline(
+        pd.DataFrame(
+            {
+                "scenario": ["a"] * 400 + ["b"] * 400,
+                "replication": list(range(400)) * 2,
+                "revenue": np.concatenate([a, b]),
+            }
+        ),
+        ["revenue"],
+        "a",
+    ).set_index("scenario")
+    assert table.loc["b", "pairing"] == pytest.approx(tied)
+    assert np.isnan(table.loc["a", "pairing"])

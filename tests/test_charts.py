@@ -77,7 +77,7 @@ def make_comparison() -> pd.DataFrame:
         ("customers_won", "sales_only", 3, 40.0, 36.0, 44.0, nan, nan, nan, nan, nan),
         ("customers_won", "full_system", 3, 55.0, 50.0, 60.0, 15.0, 10.0, 20.0, 0.375, 1.0),
     ]  # fmt: skip
-    return pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
+    return pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS[:-1])).assign(pairing=math.nan)
 
 
 def make_weekly(warmup_weeks: int = 1) -> pd.DataFrame:

@@ -48,8 +48,8 @@ def chinese_tables() -> dict[str, pd.DataFrame]:
             ("profit", CHINESE[0], 3, 1e6, 0.9e6, 1.1e6, nan, nan, nan, nan, nan),
             ("profit", CHINESE[1], 3, 2e6, 1.9e6, 2.1e6, 1e6, 0.9e6, 1.1e6, 1.0, 1.0),
         ],
-        columns=list(COMPARISON_COLUMNS),
-    )
+        columns=list(COMPARISON_COLUMNS[:-1]),
+    ).assign(pairing=math.nan)
     weekly = pd.DataFrame(
         [
             {"scenario": s, "replication": r, "week": w, "revenue": 100.0 * w + r, "insight": 0.1}

@@ -103,12 +103,8 @@ def test_console_script_is_installed(tmp_path):
 # ---------------------------------------------------------------- validate
 
 
-def test_validate_accepts_every_shipped_scenario(tmp_path):
-    files = sorted(
-        str(path)
-        for path in (ROOT / "scenarios").rglob("*.toml")
-        if "sweeps" not in path.parts  # sweep files, not scenarios
-    )
+def test_validate_accepts_every_shipped_scenario(tmp_path, scenario_files):
+    files = [str(path) for path in scenario_files]
     process = flocksim("validate", *files, cwd=tmp_path)
     assert process.returncode == 0, process.stderr
     assert process.stderr == ""
@@ -357,7 +353,7 @@ def test_compare_csv_and_json_print_the_numbers_of_the_saved_comparison(fmt, tmp
     numbers = [c for c in saved.columns if c not in ("figure", "scenario")]
     assert numbers == [
         "n", "mean", "ci_low", "ci_high", "diff", "diff_low", "diff_high", "rel_change",
-        "share_better",
+        "share_better", "pairing",
     ]  # fmt: skip
     pd.testing.assert_frame_equal(
         printed[numbers].astype(float), saved[numbers].astype(float), check_exact=False, rtol=1e-12

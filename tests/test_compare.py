@@ -56,7 +56,7 @@ def _compare(out: Path, precision: str, cap: str) -> int:
             str(SCENARIOS / "sales_only.toml"),
             str(SCENARIOS / "full_system.toml"),
             "--set",
-            'clock.horizon="13 w"',
+            'clock.horizon="26 w"',
             "--reps",
             "3",
             "--precision",
@@ -71,13 +71,13 @@ def _compare(out: Path, precision: str, cap: str) -> int:
 
 def test_compare_precision_stops_once_the_revenue_difference_is_precise(tmp_path, capsys):
     out = tmp_path / "cmp"
-    code = _compare(out, "0.1", "40")
+    code = _compare(out, "0.1", "60")
     _, err = capsys.readouterr()
     assert code == 0, err
     assert "within 10%" in err
     summary = pd.read_parquet(out / "summary.parquet")
     replications = summary["replication"].nunique()
-    assert 3 <= replications <= 40
+    assert 3 <= replications <= 60
     comparison = pd.read_csv(out / "comparison.csv")
     revenue = comparison["figure"] == "revenue"
     row = comparison[revenue & (comparison["scenario"] == "full-system")]

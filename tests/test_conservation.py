@@ -76,7 +76,6 @@ def segments(draw: st.DrawFn, index: int) -> dict[str, Any]:
         "intent_organic": draw(st.sampled_from([0.0, 0.3, 1.0])),
         "intent_referral": draw(st.sampled_from([0.0, 0.4, 1.0])),
         "deal_value": draw(money_dists),
-        "reorder_rate": draw(st.sampled_from([0, "0.5 / w", "2 / w"])),
         "reorder_value": draw(money_dists),
         "problem_probability": draw(st.sampled_from([0.0, 0.3, 1.0])),
         "complaint_share": draw(st.sampled_from([0.0, 0.5, 1.0])),
@@ -85,6 +84,11 @@ def segments(draw: st.DrawFn, index: int) -> dict[str, Any]:
     patience = draw(patience_dists)
     if patience is not None:
         segment["patience"] = patience
+    gap = draw(st.sampled_from([None, None, "1 w", {"dist": "gamma", "mean": "3 d", "sd": "2 d"}]))
+    if gap is not None:
+        segment["reorder_gap"] = gap
+    else:
+        segment["reorder_rate"] = draw(st.sampled_from([0, "0.5 / w", "2 / w"]))
     if draw(st.booleans()):
         segment["size"] = "unlimited"
         segment["lead_rate"] = draw(st.sampled_from([0, "5 / w", "40 / w", "3 / h"]))
@@ -117,6 +121,8 @@ def scenario_dicts(draw: st.DrawFn) -> dict[str, Any]:
                 "cost_per_lead": draw(st.sampled_from([20, 150, 900])),
                 "intent": draw(st.sampled_from([0.2, 0.6, 1.0])),
                 "segments": draw(st.sampled_from([[], names[:1], names[-1:]])),
+                "half_saturation": draw(st.sampled_from([None, 500, 5000])),
+                "carryover": draw(st.sampled_from([0.0, 0.5, 0.9])),
             }
             for c in range(n_channels)
         ]
@@ -146,6 +152,11 @@ def scenario_dicts(draw: st.DrawFn) -> dict[str, Any]:
         "first_contact": draw(work_dists),
         "closing_meetings": draw(st.integers(0, 3)),
         "meeting": draw(maybe_zero_work),
+        "meeting_lead_time": draw(
+            st.sampled_from([0, "4 h", {"dist": "gamma", "mean": "2 d", "sd": "1 d"}])
+        ),
+        "stall": draw(st.sampled_from([0.0, 0.3, 1.0])),
+        "max_meetings": draw(st.integers(3, 6)),
         "collection": draw(maybe_zero_work),
         "speed_to_lead": speed,
         "handles_service": draw(st.sampled_from(["auto", True, False])),
@@ -160,11 +171,19 @@ def scenario_dicts(draw: st.DrawFn) -> dict[str, Any]:
             "hit_rate": draw(st.sampled_from([0.0, 0.05, 0.5])),
             "intent": draw(st.sampled_from([0.0, 0.15, 1.0])),
         },
-        "expediting": {
-            "share": draw(st.sampled_from([0.0, 0.5, 1.0])),
-            "time": draw(maybe_zero_work),
-            "repeat_orders": draw(st.booleans()),
-        },
+    }
+    chased_by = draw(st.sampled_from(["sales", "operations", "nobody"]))
+    production: dict[str, Any] = {
+        "delivery": draw(st.sampled_from([0, "1 d", {"dist": "exponential", "mean": "1 w"}])),
+        "chase_share": draw(st.sampled_from([0.0, 0.5, 1.0])),
+        "chased_by": chased_by,
+        "chase_time": draw(maybe_zero_work),
+        "late_share": draw(st.sampled_from([0.0, 0.4, 1.0])),
+        "repeat_orders": draw(st.booleans()),
+    }
+    operations = {
+        "staff": draw(st.integers(1 if chased_by == "operations" else 0, 3)),
+        "cost_per_head": 900,
     }
     service: dict[str, Any] = {
         "staff": draw(st.integers(0, 6)),
@@ -176,6 +195,8 @@ def scenario_dicts(draw: st.DrawFn) -> dict[str, Any]:
         "feedback": {
             "enabled": draw(st.booleans()),
             "review_period": draw(st.sampled_from(["1 w", "3 d"])),
+            "weights": {"complaint": draw(st.sampled_from([0.0, 1.0, 3.0]))},
+            "delay": draw(st.sampled_from([0, "2 d"])),
         },
     }
     return {
@@ -190,6 +211,8 @@ def scenario_dicts(draw: st.DrawFn) -> dict[str, Any]:
         "marketing": marketing,
         "sales": sales,
         "service": service,
+        "production": production,
+        "operations": operations,
     }
 
 
@@ -245,9 +268,9 @@ def _check_leads(scenario: sim.Scenario, leads: pd.DataFrame, horizon: float) ->
             assert frame["contacted_h"].notna().all()
             assert frame["closed_h"].notna().all()
             assert frame["value"].isna().all()
-            assert frame["lost_reason"].isin(("unqualified", "no_deal")).all()
-            # an unqualified lead was not qualified; a lost deal was
-            assert (frame["qualified"] == (frame["lost_reason"] == "no_deal")).all()
+            assert frame["lost_reason"].isin(("unqualified", "no_deal", "no_decision")).all()
+            # an unqualified lead was not qualified; a deal lost to a no or to no decision was
+            assert (frame["qualified"] == (frame["lost_reason"] != "unqualified")).all()
         elif outcome == "abandoned":
             assert frame["contacted_h"].isna().all(), "abandoned leads were never contacted"
             assert frame["closed_h"].isna().all()
@@ -315,7 +338,7 @@ def _check_hours(firm: Firm, row: pd.Series, weekly: pd.DataFrame) -> None:
             assert row["sales_share_prospecting"] == 0
         if firm.customers.route is not firm.sales:
             assert row["sales_share_servicing"] == 0
-        if scenario.sales.expediting.share == 0:
+        if scenario.production.chase_share == 0 or scenario.production.chased_by != "sales":
             assert row["sales_share_expediting"] == 0
 
     # every week of every department's ledger balances to the paid hours
@@ -323,6 +346,7 @@ def _check_hours(firm: Firm, row: pd.Series, weekly: pd.DataFrame) -> None:
         (firm.sales.ledger, staff),
         (firm.service.ledger, scenario.service.staff),
         (firm.marketing.ledger, scenario.marketing.staff),
+        (firm.operations.ledger, scenario.operations.staff),
     ):
         for hours in department.weekly():
             assert all(h >= -1e-9 for h in hours)
@@ -335,11 +359,9 @@ def _check_hours(firm: Firm, row: pd.Series, weekly: pd.DataFrame) -> None:
     else:
         np.testing.assert_allclose(weekly_sums, 1.0, atol=1e-9)
 
-    for name in ("sales", "service", "marketing"):
+    for name in ("sales", "service", "marketing", "operations"):
         value = row[f"utilisation_{name}"]
-        paid = {"sales": staff, "service": scenario.service.staff}.get(
-            name, scenario.marketing.staff
-        )
+        paid = getattr(scenario, name).staff
         if paid == 0:
             assert math.isnan(value)
         else:
@@ -362,10 +384,9 @@ def _check_money(firm: Firm, row: pd.Series, weekly: pd.DataFrame, customers: pd
     if scenario.money.gross_margin == 0 or row["revenue"] == 0:
         assert row["gross_profit"] == 0
     weeks = row["weeks"]
-    staff_cost = weeks * (
-        scenario.sales.staff * scenario.sales.cost_per_head
-        + scenario.service.staff * scenario.service.cost_per_head
-        + scenario.marketing.staff * scenario.marketing.cost_per_head
+    staff_cost = weeks * sum(
+        getattr(scenario, department).staff * getattr(scenario, department).cost_per_head
+        for department in ("sales", "service", "marketing", "operations")
     )
     spend = weeks * scenario.marketing.budget_per_week
     assert row["staff_cost"] == pytest.approx(staff_cost)
@@ -406,6 +427,13 @@ def _check_customers(
     assert row["customers_churned"] == (customers.loc[churned, "churned_h"] >= warmup).sum()
     assert weekly["customers_churned"].sum() == churned.sum()
     assert customers["complaints"].sum() == weekly["complaints"].sum()
+    # every complaint comes from a problem, and a late delivery is a problem
+    assert (weekly["complaints"] <= weekly["problems"]).all()
+    assert (weekly["late_deliveries"] <= weekly["problems"]).all()
+    assert row["problems"] == weekly.loc[~weekly["in_warmup"], "problems"].sum()
+    production = scenario.production
+    if production.chase_share == 0 or production.late_share == 0:
+        assert weekly["late_deliveries"].sum() == 0
     assert row["complaints"] == weekly.loc[~weekly["in_warmup"], "complaints"].sum()
     assert row["complaints_resolved"] <= customers["complaints"].sum()
     resolution = row["mean_complaint_resolution_h"]
@@ -434,7 +462,7 @@ def _check_queues(firm: Firm, queues: pd.DataFrame) -> None:
     np.testing.assert_allclose(
         queues["mean_length"] * horizon, queues["total_wait_h"], rtol=1e-9, atol=1e-6
     )
-    for department in (firm.sales, firm.service):
+    for department in (firm.sales, firm.service, firm.operations):
         for work, stats in department.stats.items():
             assert stats.length == stats.arrivals - stats.taken - stats.expired, (
                 department.name,
@@ -443,7 +471,7 @@ def _check_queues(firm: Firm, queues: pd.DataFrame) -> None:
     if firm.scenario.service.staff == 0:
         assert (queues.loc[queues["department"] == "service", "taken"] == 0).all()
     expired = queues.loc[
-        (queues["department"] == "sales") & (queues["work"] == "lead"), "expired"
+        (queues["department"] == "sales") & (queues["work"] == "contact"), "expired"
     ].sum()
     assert expired == sum(lead.outcome == "abandoned" for lead in firm.leads)
 

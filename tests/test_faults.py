@@ -168,10 +168,25 @@ def wait_until(condition, timeout: float, step: float = 0.05) -> bool:
 
 
 def lines_of(stream) -> queue.Queue[str]:
-    """The stream's lines as they come, read by a thread (a full pipe never blocks)."""
+    """The stream's lines as they come, read by a thread (a full pipe never blocks);
+    an empty string after the last one marks the end of the stream."""
     lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in stream], daemon=True).start()
+
+    def read() -> None:
+        for line in stream:
+            lines.put(line)
+        lines.put("")
+
+    threading.Thread(target=read, daemon=True).start()
     return lines
+
+
+def rest_of(lines: queue.Queue[str], timeout: float = 30) -> list[str]:
+    """Every line still to come, until the end of the stream."""
+    rest = []
+    while (line := lines.get(timeout=timeout)) != "":
+        rest.append(line.strip())
+    return rest
 
 
 def next_line(lines: queue.Queue[str], timeout: float = 60) -> str:
@@ -203,8 +218,8 @@ def test_kill_9_during_saves_leaves_old_or_new_results_never_a_mixture(tmp_path)
             time.sleep(chance.uniform(0.0, 0.4))
             os.kill(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
-            while not lines.empty():
-                last = int(next_line(lines))
+            for line in rest_of(lines):  # to the end of the stream: none left unread
+                last = int(line)
         finally:
             stop(process)
         leftovers = [path for path in tmp_path.iterdir() if path.name != "run"]
@@ -414,13 +429,11 @@ def test_a_signal_keeps_the_finished_replications_marked_partial(
         time.sleep(1.0)
         pool = children(process.pid)
         process.send_signal(signum)
-        stdout, _ = process.communicate(timeout=60)
+        process.wait(timeout=60)  # not communicate(): the reader thread owns stderr
         assert wait_until(lambda: not any(alive(pid) for pid in pool), timeout=5)
     finally:
         stop(process, *pool)
-    err = []
-    while not lines.empty():
-        err.append(next_line(lines))
+    err = rest_of(lines)
     assert process.returncode == code, err
     assert not any("Traceback" in line for line in err), err
     name = signal.Signals(signum).name

@@ -165,3 +165,22 @@ def test_a_half_added_replication_is_rolled_back():
     frames = tally.frames()
     assert frames["summary"]["replication"].tolist() == [0]
     assert frames["weekly"]["week"].tolist() == [0, 1]
+
+
+def test_an_interrupt_raised_inside_a_simpy_process_is_the_same_interrupt():
+    """SimPy re-creates an exception a process raises from its ``args``: a signal that
+    arrives mid-event must come out as the same RunInterrupted, not a ValueError."""
+    import simpy
+
+    env = simpy.Environment()
+
+    def process(env):
+        yield env.timeout(1)
+        raise RunInterrupted(signal.SIGINT)
+
+    env.process(process(env))
+    with pytest.raises(RunInterrupted) as caught:
+        env.run()
+    assert caught.value.signum == signal.SIGINT
+    assert caught.value.exit_code == 130
+    assert str(caught.value) == "interrupted by SIGINT"

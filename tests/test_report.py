@@ -107,7 +107,7 @@ def make_comparison(names=("sales_only", ODD)) -> pd.DataFrame:
         ("customers_won", base, 3, 40.0, 36.0, 44.0, nan, nan, nan, nan, nan),
         ("customers_won", other, 3, 55.0, 50.0, 60.0, 15.0, 10.0, 20.0, 0.375, 2 / 3),
     ]  # fmt: skip
-    return pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
+    return pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS[:-1])).assign(pairing=math.nan)
 
 
 SCENARIOS = {

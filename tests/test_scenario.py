@@ -21,10 +21,6 @@ from sim.scenario import (
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
-# sweep files (scenarios/sweeps/) are not scenarios: tests/test_sweeps_design.py reads them
-SCENARIO_FILES = sorted(
-    path for path in (ROOT / "scenarios").rglob("*.toml") if "sweeps" not in path.parts
-)
 
 MINIMAL: dict = {
     "name": "minimal",
@@ -576,7 +572,7 @@ def test_setting_a_key_inside_a_plain_value_is_an_error():
         ("money.currency=USD", "money.currency", "USD"),
         ("clock.horizon=6 w", "clock.horizon", "6 w"),
         (" sales.staff = 6 ", "sales.staff", 6),
-        ("sales.priority=['lead']", "sales.priority", ["lead"]),
+        ("sales.priority=['contact']", "sales.priority", ["contact"]),
         (
             "sales.meeting={dist='exponential', mean='1 h'}",
             "sales.meeting",
@@ -647,10 +643,19 @@ def test_warmup_must_be_shorter_than_horizon():
 @pytest.mark.parametrize(
     "priority",
     [
-        ["complaint", "reorder", "onboarding", "lead"],
-        ["complaint", "reorder", "onboarding", "lead", "expedite", "lead"],
-        ["complaint", "reorder", "onboarding", "lead", "expedit"],
-        ["complaint", "complaint", "onboarding", "lead", "expedite"],
+        ["complaint", "reorder", "onboarding", "contact", "meeting", "collection"],
+        [
+            "complaint",
+            "reorder",
+            "onboarding",
+            "contact",
+            "meeting",
+            "collection",
+            "expedite",
+            "contact",
+        ],
+        ["complaint", "reorder", "onboarding", "contact", "meeting", "collection", "expedit"],
+        ["complaint", "complaint", "onboarding", "contact", "meeting", "collection", "expedite"],
     ],
 )
 def test_sales_priority_must_be_a_permutation(priority):
@@ -659,7 +664,7 @@ def test_sales_priority_must_be_a_permutation(priority):
 
 
 def test_any_permutation_of_priorities_is_accepted():
-    order = ["lead", "expedite", "onboarding", "reorder", "complaint"]
+    order = ["contact", "collection", "expedite", "meeting", "onboarding", "reorder", "complaint"]
     assert build({"sales.priority": order}).sales.priority == tuple(order)
     service_order = ["analysis", "onboarding", "reorder", "complaint"]
     scenario = build({"service.priority": service_order})
@@ -690,24 +695,22 @@ def test_the_minimal_data_file_matches_the_minimal_dict():
     assert load_scenario(DATA / "minimal.toml").hash == build().hash
 
 
-def test_there_are_scenario_files_to_check():
-    names = {path.relative_to(ROOT / "scenarios").as_posix() for path in SCENARIO_FILES}
+def test_there_are_scenario_files_to_check(scenario_files):
+    names = {path.relative_to(ROOT / "scenarios").as_posix() for path in scenario_files}
     assert {"sales_only.toml", "full_system.toml", "validation/mmc.toml"} <= names
+    assert not any("sweeps" in path.parts for path in scenario_files)  # sweep files
 
 
-@pytest.mark.parametrize(
-    "path", SCENARIO_FILES, ids=[str(p.relative_to(ROOT)) for p in SCENARIO_FILES]
-)
-def test_every_shipped_scenario_validates(path):
-    scenario = load_scenario(path)
+def test_every_shipped_scenario_validates(scenario_file):
+    scenario = load_scenario(scenario_file)
     assert isinstance(scenario, Scenario)
     assert scenario.name
-    assert scenario.source == str(path)
+    assert scenario.source == str(scenario_file)
     assert scenario.clock.horizon > scenario.clock.warmup >= 0
 
 
-def test_shipped_scenario_names_are_unique():
-    names = [load_scenario(path).name for path in SCENARIO_FILES]
+def test_shipped_scenario_names_are_unique(scenario_files):
+    names = [load_scenario(path).name for path in scenario_files]
     assert len(names) == len(set(names))
 
 

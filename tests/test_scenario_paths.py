@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.scenario import ScenarioError, load_scenario
+from sim.scenario import ScenarioError, load_scenario, with_overrides
 from sim.scenario.paths import PathError, get_path, set_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,7 +64,7 @@ def test_overrides_of_a_scenario_file_accept_channel_names():
     scenario = load_scenario(FULL_SYSTEM, {"marketing.channels.events.cost_per_lead": 1234})
     costs = {channel.name: channel.cost_per_lead for channel in scenario.marketing.channels}
     assert costs == {"search": 180, "events": 1234}
-    again = scenario.with_overrides({"marketing.channels.search.intent": 0.9})
+    again = with_overrides(scenario, {"marketing.channels.search.intent": 0.9})
     assert again.marketing.channels[0].intent == 0.9
 
 

@@ -111,7 +111,7 @@ replications = 3
 "clock.horizon" = "13 w"
 [[factors]]
 path = "sales.staff"
-values = [3, 5, 7]
+values = [3, 4, 5]
 scenarios = ["full-system"]
 [[factors]]
 path = "marketing.channels.search.cost_per_lead"

@@ -118,14 +118,15 @@ fill = "marketing.budget_per_week"
     )
     plan = plan_sweep(spec, "t.toml")
     assert plan.design["feasible"].tolist() == [True, False, False]
-    # staff 9: 9 x 1,500 + 3 x 1,000 + 1 x 1,500 = 18,000 > 15,000 without any budget
-    assert "18,000" in plan.design.loc[1, "infeasible_reason"]
+    # staff 9: 9 x 1,500 + 2 x 1,000 + 1 x 1,500 + 2 x 1,000 = 19,000 > 15,000 without
+    # any budget (salespeople, service agents, the marketer, operations clerks)
+    assert "19,000" in plan.design.loc[1, "infeasible_reason"]
     assert "exceeds the target 15,000" in plan.design.loc[1, "infeasible_reason"]
     cells = plan.cells.set_index("scenario")
-    assert cells.loc["full-system", "marketing.budget_per_week"] == 3000  # the headline's
+    assert cells.loc["full-system", "marketing.budget_per_week"] == 2000  # the headline's
     assert cells.loc["sales-only", "marketing.budget_per_week"] == 0
     full = next(run for run in plan.runs.values() if run.scenario == "full-system")
-    assert full.raw["marketing"]["budget_per_week"] == 3000
+    assert full.raw["marketing"]["budget_per_week"] == 2000
 
 
 def test_a_fixed_weekly_cost_applies_to_every_scenario_and_a_fraction_of_a_head_is_infeasible():

@@ -7,9 +7,15 @@ each event time is known by hand. The market is an unlimited segment with
 ``Firm.run`` creates leads and customer requests at chosen times.
 
 Reference timings (one salesperson): first contact 1 h, one closing meeting of
-2 h, collection 30 min, so a lead taken at t closes at t + 1 + 2.5 if nothing
-cuts in; the "lead" queue is FIFO and a qualified lead waiting for its closing
-queues behind leads that arrived before its first contact ended.
+2 h booked for at once (no lead time), collection 30 min as a job of its own,
+so a lead taken at t closes at t + 1 + 2.5 if nothing cuts in. Each kind of
+work has its own FIFO queue, taken in the priority order (by default
+complaints, re-orders, onboarding, first contacts, meetings, collection,
+expediting): a new lead's first contact comes before the closing work of
+leads already qualified.
+
+Hand-made leads carry a row of zeros as their own uniforms, so they qualify
+and are won whenever their chance or intent is above 0.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import pytest
 
 import sim
 from sim.model.customers import Request
+from sim.model.draws import LEAD_WIDTH
 from sim.model.firm import Firm
 from sim.model.leads import Lead
 
@@ -58,7 +65,7 @@ def _scenario(**overrides: Any) -> sim.Scenario:
 
 
 def _lead(firm: Firm) -> Lead:
-    return firm.market.inquire(firm.segments[0], "organic")
+    return firm.market.inquire(firm.segments[0], "organic", "", [0.0] * LEAD_WIDTH, len(firm.leads))
 
 
 def _trace(scenario: sim.Scenario, steps: list[Step]) -> tuple[Firm, list[Any]]:
@@ -84,12 +91,13 @@ def _hours(firm: Firm, department: str = "sales") -> dict[str, float]:
 # ------------------------------------------------------------------ leads
 
 
-def test_second_lead_waits_for_the_first_contact() -> None:
+def test_first_contacts_come_before_closing_work() -> None:
     firm, (a, b) = _trace(_scenario(), [(0.0, _lead), (0.5, _lead)])
     assert (a.contacted, a.waited) == (0.0, 0.0)
+    # A's meeting was due at 1.0, but B's first contact comes first: 1.0 -> 2.0
     assert (b.contacted, b.waited) == (1.0, 0.5)
-    # A's closing queued at 1.0 behind B's first contact (FIFO): 2.0 -> 4.5
-    assert a.closed == pytest.approx(4.5)
+    # meetings before collection: A 2 -> 4, B 4 -> 6; collections A 6 -> 6.5, B 6.5 -> 7
+    assert a.closed == pytest.approx(6.5)
     assert b.closed == pytest.approx(7.0)
     assert (a.outcome, b.outcome) == ("won", "won")
     assert (a.value, b.value) == (1000.0, 1000.0)
@@ -107,7 +115,7 @@ def test_trace_tables() -> None:
     assert leads["created_h"].tolist() == [0.0, 0.25]
     assert leads["contacted_h"].tolist() == [0.0, 1.0]
     assert leads["wait_h"].tolist() == [0.0, 0.75]
-    assert leads["closed_h"].tolist() == pytest.approx([4.5, 7.0])
+    assert leads["closed_h"].tolist() == pytest.approx([6.5, 7.0])
     row = tables["summary"].iloc[0]
     assert row["leads_won"] == 2
     assert row["revenue_new"] == 2000.0
@@ -116,7 +124,7 @@ def test_trace_tables() -> None:
     assert row["sales_share_selling"] == pytest.approx(7.0 / 40.0)
     assert row["wasted_sales_capacity"] == pytest.approx(33.0 / 40.0)
     assert row["utilisation_sales"] == pytest.approx(7.0 / 40.0)
-    assert tables["customers"]["won_h"].tolist() == pytest.approx([4.5, 7.0])
+    assert tables["customers"]["won_h"].tolist() == pytest.approx([6.5, 7.0])
 
 
 def test_lead_without_closing_meetings() -> None:
@@ -159,15 +167,22 @@ def test_expired_lead_abandons_at_its_patience_and_is_never_contacted() -> None:
     assert math.isnan(c.contacted)
     assert c.waited == pytest.approx(1.0)
     assert c.created + c.waited == pytest.approx(1.6)
-    assert a.closed == pytest.approx(4.5)  # A's closing was not held up by C
-    queue = firm.sales.stats["lead"]
-    assert queue.expired == 1
-    # lead-queue waits: B 0.5, C 1.0 (to its patience), A's closing 1 (1 -> 2), B's 2.5
-    assert queue.waited == pytest.approx(0.5 + 1.0 + 1.0 + 2.5)
+    # meetings A 2 -> 4, B 4 -> 6, collections A 6 -> 6.5: C held up nobody
+    assert a.closed == pytest.approx(6.5)
+    contacts, meetings = firm.sales.stats["contact"], firm.sales.stats["meeting"]
+    assert contacts.expired == 1
+    assert contacts.waited == pytest.approx(0.5 + 1.0)  # B 0.5, C 1.0 (to its patience)
+    assert meetings.waited == pytest.approx(1.0 + 2.0)  # A 1 -> 2, B 2 -> 4
     tables = firm.collect(("queues",))
-    assert tables["summary"]["leads_abandoned"].iloc[0] == 1
-    row = tables["queues"].set_index(["department", "work"]).loc[("sales", "lead")]
-    assert row["mean_length"] * 40.0 == pytest.approx(row["total_wait_h"])
+    row = tables["summary"].iloc[0]
+    assert row["leads_abandoned"] == 1
+    # the censored wait counts C until it left; the contacted-only figure leaves it out
+    assert row["mean_wait_to_contact_h"] == pytest.approx((0.0 + 0.5 + 1.0) / 3)
+    assert row["mean_wait_contacted_h"] == pytest.approx((0.0 + 0.5) / 2)
+    queues = tables["queues"].set_index(["department", "work"])
+    for work in ("contact", "meeting", "collection"):
+        row = queues.loc[("sales", work)]
+        assert row["mean_length"] * 40.0 == pytest.approx(row["total_wait_h"]), work
 
 
 def test_lead_still_waiting_at_the_horizon_abandons_if_patience_ran_out() -> None:
@@ -190,7 +205,7 @@ def test_lead_contacted_at_its_deadline_does_not_abandon() -> None:
 
 
 def _complaint(firm: Firm) -> Request:
-    request = Request("complaint", firm.customers.all[0], firm.env.now, 0.0)
+    request = Request("complaint", firm.customers.all[0], firm.env.now)
     firm.sales.submit("complaint", request)
     return request
 
@@ -205,11 +220,13 @@ def test_complaint_taken_before_a_waiting_lead() -> None:
     )
     firm, made = _trace(scenario, [(0.0, _lead), (0.5, _lead), (0.6, _complaint)])
     a, b, _ = made
-    # at 1.0 the complaint (1 h) jumps B's first contact and A's closing
+    # at 1.0 the complaint (1 h) jumps B's first contact and A's meeting
     assert firm.customers.resolution_h == [pytest.approx(1.4)]
     assert firm.customers.resolved_at == [pytest.approx(2.0)]
     assert b.contacted == 2.0
     assert b.waited == pytest.approx(1.5)
+    # meetings A 3 -> 5, B 5 -> 7, then the collections: A 7 -> 7.5, B 7.5 -> 8
+    assert (a.closed, b.closed) == (pytest.approx(7.5), pytest.approx(8.0))
     hours = _hours(firm)
     assert hours["servicing"] == pytest.approx(1.0)
     assert hours["selling"] == pytest.approx(7.0)
@@ -221,11 +238,19 @@ def test_priority_order_is_configurable() -> None:
             "market.segments.0.size": 10,
             "market.segments.0.initial_customers": 1,
             "sales.handles_service": True,
-            "sales.priority": ["lead", "complaint", "reorder", "onboarding", "expedite"],
+            "sales.priority": [
+                "contact",
+                "meeting",
+                "collection",
+                "complaint",
+                "reorder",
+                "onboarding",
+                "expedite",
+            ],
         }
     )
     firm, (a, b, _) = _trace(scenario, [(0.0, _lead), (0.5, _lead), (0.6, _complaint)])
-    # leads first: B 1 -> 2, A closing 2 -> 4.5, B closing 4.5 -> 7, complaint 7 -> 8
+    # leads first: B 1 -> 2, meetings 2 -> 6, collections 6 -> 7, complaint 7 -> 8
     assert b.contacted == 1.0
     assert firm.customers.resolved_at == [pytest.approx(8.0)]
     assert firm.customers.resolution_h == [pytest.approx(7.4)]
@@ -235,7 +260,7 @@ def test_priority_order_is_configurable() -> None:
 
 
 def test_prospecting_blocks_book_exact_hours() -> None:
-    # a hit on every block: 1 h of calls, then a 2.5 h closing (meeting and collection)
+    # a hit on every block: 1 h of calls, then its meeting (2 h) and collection (30 min)
     scenario = _scenario(
         **{
             "sales.prospecting": {
@@ -295,7 +320,7 @@ def test_blocks_split_at_week_boundaries() -> None:
 
 
 def test_expediting_books_exact_hours() -> None:
-    scenario = _scenario(**{"sales.expediting": {"share": 1.0, "time": "1 h"}})
+    scenario = _scenario(**{"production": {"chase_share": 1.0, "chase_time": "1 h"}})
     firm, (a,) = _trace(scenario, [(0.0, _lead)])
     assert a.closed == pytest.approx(3.5)
     hours = _hours(firm)
@@ -338,7 +363,7 @@ def test_service_books_requests_and_analysis() -> None:
     )
 
     def complaint(firm: Firm) -> Request:
-        request = Request("complaint", firm.customers.all[0], firm.env.now, 0.0)
+        request = Request("complaint", firm.customers.all[0], firm.env.now)
         firm.service.submit("complaint", request)
         return request
 
@@ -367,13 +392,13 @@ def test_repeat_order_handled_by_sales_is_booked_when_done() -> None:
     )
 
     def reorder(firm: Firm) -> Request:
-        request = Request("reorder", firm.customers.all[0], firm.env.now, 500.0)
+        request = Request("reorder", firm.customers.all[0], firm.env.now, 500.0, order=1)
         firm.sales.submit("reorder", request)
         return request
 
     firm, (a, _) = _trace(scenario, [(0.0, _lead), (0.5, reorder)])
     customer = firm.customers.all[0]
-    # re-orders come before leads: 1.0 -> 1.5, then A's closing 1.5 -> 4.0
+    # re-orders come before closing work: 1.0 -> 1.5, then A's meeting and collection
     assert (customer.orders, customer.revenue) == (1, 500.0)
     assert a.closed == pytest.approx(4.0)
     hours = _hours(firm)
@@ -399,7 +424,7 @@ def test_unanswered_complaint_churns_after_unresolved_after() -> None:
     )
 
     def order_goes_wrong(firm: Firm) -> None:
-        firm.customers.after_order(firm.customers.all[0], repeat=True)
+        firm.customers.after_order(firm.customers.all[0], 1, repeat=True)
 
     firm, _ = _trace(scenario, [(2.0, order_goes_wrong)])
     customer = firm.customers.all[0]

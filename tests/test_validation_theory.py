@@ -145,7 +145,7 @@ def _wait_window(results: sim.Results, horizon: float) -> pd.DataFrame:
 
 def _lead_queue(results: sim.Results) -> pd.DataFrame:
     queues = results.queues
-    lead_queue = queues[(queues["department"] == "sales") & (queues["work"] == "lead")]
+    lead_queue = queues[(queues["department"] == "sales") & (queues["work"] == "contact")]
     return lead_queue.set_index("replication").sort_index()
 
 
@@ -334,17 +334,22 @@ def _little_run(name: str) -> sim.Results:
 
 # queues that must see work in each run, so that the check is not vacuous
 _BUSY_QUEUES = {
-    "mmc": {("sales", "lead")},
-    "mmc_patience": {("sales", "lead")},
+    "mmc": {("sales", "contact")},
+    "mmc_patience": {("sales", "contact")},
     "full_system": {
-        ("sales", "lead"),
+        ("sales", "contact"),
+        ("sales", "meeting"),
+        ("sales", "collection"),
+        ("operations", "expedite"),
         ("service", "complaint"),
         ("service", "reorder"),
         ("service", "onboarding"),
         ("service", "analysis"),
     },
     "sales_only": {
-        ("sales", "lead"),
+        ("sales", "contact"),
+        ("sales", "meeting"),
+        ("sales", "collection"),
         ("sales", "complaint"),
         ("sales", "reorder"),
         ("sales", "onboarding"),

@@ -34,6 +34,7 @@ from sim.analysis.intervals import (
     PairedDifference,
     mean_ci,
     paired_difference,
+    pairing_strength,
     welch_difference,
 )
 from sim.analysis.ratio import Ratio, paired_ratio
@@ -77,6 +78,7 @@ __all__ = [
     "mser5",
     "paired_difference",
     "paired_ratio",
+    "pairing_strength",
     "precision_of_differences",
     "precision_of_means",
     "replications_needed",

@@ -35,6 +35,7 @@ COMPARISON_COLUMNS: tuple[str, ...] = (
     "diff_high",
     "rel_change",
     "share_better",
+    "pairing",
 )
 
 
@@ -86,9 +87,10 @@ def compare_to_baseline(
         replications present in both it and the baseline (with non-NaN values) are
         used: ``n`` counts those pairs, ``mean``/``ci_low``/``ci_high`` describe the
         scenario's own values over them, and ``diff``/``diff_low``/``diff_high``/
-        ``rel_change``/``share_better`` come from :func:`paired_difference` of
-        (baseline, scenario). The baseline rows describe all its replications and
-        have NaN in the difference columns.
+        ``rel_change``/``share_better``/``pairing`` come from :func:`paired_difference`
+        of (baseline, scenario); ``pairing`` is the pairing strength
+        ``Var(B - A) / (Var(A) + Var(B))`` (lower is tighter pairing). The baseline
+        rows describe all its replications and have NaN in the difference columns.
 
     Raises
     ------
@@ -118,6 +120,7 @@ def compare_to_baseline(
                 "diff_high": math.nan,
                 "rel_change": math.nan,
                 "share_better": math.nan,
+                "pairing": math.nan,
             }
         )
         for scenario in others:
@@ -143,6 +146,7 @@ def compare_to_baseline(
                     "diff_high": paired.difference.high,
                     "rel_change": paired.relative_change,
                     "share_better": paired.share_b_better,
+                    "pairing": paired.pairing,
                 }
             )
     table = pd.DataFrame.from_records(records, columns=list(COMPARISON_COLUMNS))

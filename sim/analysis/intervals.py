@@ -25,6 +25,7 @@ __all__ = [
     "check_confidence",
     "mean_ci",
     "paired_difference",
+    "pairing_strength",
     "t_quantile",
     "welch_difference",
 ]
@@ -93,6 +94,9 @@ class PairedDifference:
         Share of pairs in which ``b`` is better than ``a``; ties count one half.
     n : int
         Number of pairs used.
+    pairing : float
+        Pairing strength, ``Var(b - a) / (Var(a) + Var(b))`` (:func:`pairing_strength`):
+        1 for independent runs, lower the more common random numbers tie the pairs.
     """
 
     figure: str
@@ -102,6 +106,27 @@ class PairedDifference:
     relative_change: float
     share_b_better: float
     n: int
+    pairing: float = math.nan
+
+
+def pairing_strength(a: npt.ArrayLike, b: npt.ArrayLike) -> float:
+    """``Var(b - a) / (Var(a) + Var(b))`` over paired observations (MODEL.md, "Randomness").
+
+    About 1 when the pairs are independent (no common random numbers), near 0
+    when they move together, and up to 2 when they move against each other: the
+    share of the unpaired variance of a difference that pairing leaves. NaN with
+    fewer than two pairs or when neither sample varies.
+    """
+    first = as_array(a, "a")
+    second = as_array(b, "b")
+    keep = ~(np.isnan(first) | np.isnan(second))
+    first, second = first[keep], second[keep]
+    if first.size < 2:
+        return math.nan
+    total = float(np.var(first, ddof=1) + np.var(second, ddof=1))
+    if total == 0.0:
+        return math.nan
+    return float(np.var(second - first, ddof=1)) / total
 
 
 def check_confidence(confidence: float) -> None:
@@ -209,6 +234,7 @@ def paired_difference(
         relative_change=float(relative_change),
         share_b_better=float(share_b_better),
         n=int(first.size),
+        pairing=pairing_strength(first, second),
     )
 
 

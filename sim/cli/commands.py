@@ -16,7 +16,6 @@ from sim.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     UsageError,
-    load_all,
     out_dir,
 )
 from sim.cli.output import emit, render_comparison, render_summary
@@ -197,7 +196,7 @@ def cmd_warmup(args: argparse.Namespace) -> int:
     from sim.story import currency_of
 
     args.figure = args.figure or list(WARMUP_FIGURES)
-    scenarios = load_all(args.scenarios, args.set)
+    scenarios, _ = load_with_overrides(args.scenarios, args.set)
     out = out_dir(args.out, "warmup")
     weekly = pd.concat(
         [

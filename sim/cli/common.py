@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-
-from sim.scenario import Scenario
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -18,12 +16,6 @@ class UsageError(Exception):
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def load_all(paths: Sequence[str], overrides: Sequence[str]) -> list[Scenario]:
-    from sim.cli.overrides import load_with_overrides
-
-    return load_with_overrides(paths, overrides)[0]
 
 
 def out_dir(requested: str | None, kind: str) -> Path:

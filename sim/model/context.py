@@ -27,6 +27,8 @@ WEEKLY_COUNTS = (
     "leads",
     "customers_won",
     "customers_churned",
+    "problems",
+    "late_deliveries",
     "complaints",
 )
 

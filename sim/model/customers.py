@@ -1,10 +1,20 @@
-"""Customers: repeat orders, problems, complaints and churn.
+"""Customers: repeat orders, deliveries, problems, complaints and churn.
 
-MODEL.md, "Customers": a won customer is active, places repeat orders (Poisson
-at the segment's ``reorder_rate``), may have a problem after any order and
-either complain or stay silent, and may churn: at a base hazard, or after a
-problem with the probability the retention table gives for how it was handled
-(TARP). Active customers drive word of mouth through ``A(t)``.
+MODEL.md, "Customers": a won customer is active and places repeat orders
+(gaps of any distribution; exponential at ``reorder_rate`` by default). Every
+order reaches the customer after a delivery time, and a problem shows then,
+not at booking: the order went wrong (``problem_probability``, lowered by
+product fit) or it was late (it needed chasing and nobody chased production).
+The customer complains or stays silent; how a complaint is handled (satisfied
+or not, how fast) sets the chance the customer stays (TARP). Customers may also
+leave at a base hazard. Active customers drive word of mouth through ``A(t)``.
+
+Every customer carries its own uniforms (``sim.model.draws``): a base row
+(its base churn time) and a row per order (the gap to the next order, its
+value, whether it needs chasing, is late, when it is delivered, whether it goes
+wrong, whether the customer complains, is satisfied, stays). They are keyed by
+the lead that won the customer (or its place in the initial base), so the same
+buyer orders, complains and leaves alike in every firm that has it.
 
 Customers' requests (complaints, re-orders, onboarding) go to service, or to
 sales where there is no service (or as configured). Where nobody handles them,
@@ -12,13 +22,14 @@ re-orders are booked as they come (the customer orders by itself), onboarding
 does not happen, and a complaint counts as unresolved after
 ``retention.unresolved_after``.
 
-Each customer's next order and base churn are timeouts with a callback, not a
-process, so thousands of customers cost one event per order.
+Each customer's next order, delivery and base churn are timeouts with a
+callback, not a process, so thousands of customers cost one event each.
 
 Wired by the firm: ``route`` is the department that handles customers'
 requests (or None), ``onboarding`` whether new customers need setting up,
 ``fit_factor(now)`` scales problems per order (product fit, from marketing) and
-``on_order(customer, repeat)`` is told of every order (sales' expediting).
+``on_order(customer, draws, repeat)`` is told of every order and says whether
+it will be late (production chasing).
 """
 
 from __future__ import annotations
@@ -26,16 +37,28 @@ from __future__ import annotations
 import math
 import typing
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import simpy
 
 from sim.distributions import Dist
 from sim.model.context import RunContext
+from sim.model.draws import (
+    CHURN,
+    COMPLAIN,
+    DELIVERY,
+    GAP,
+    LOYALTY,
+    ORDER_VALUE,
+    PROBLEM,
+    CustomerDraws,
+    quantile,
+)
+from sim.model.leads import Lead
 from sim.model.segments import SegmentState
 from sim.model.work import Department
-from sim.scenario.schema import Retention
+from sim.scenario.schema import Production, Retention
 
 INITIAL, WON = "initial", "won"
 
@@ -47,48 +70,74 @@ class Customer:
         "active",
         "churned",
         "complaints",
+        "draws",
         "id",
         "lead_id",
         "orders",
         "origin",
+        "placed",
         "revenue",
         "segment",
         "won",
     )
 
     def __init__(
-        self, customer_id: int, segment: SegmentState, origin: str, won: float, lead_id: int
+        self,
+        customer_id: int,
+        segment: SegmentState,
+        origin: str,
+        won: float,
+        lead_id: int,
+        draws: CustomerDraws,
     ) -> None:
         self.id = customer_id
         self.segment = segment
         self.origin = origin
         self.won = won
         self.lead_id = lead_id
+        self.draws = draws
         self.churned = math.nan
         self.active = True
-        self.orders = 0
+        self.orders = 0  # orders booked
+        self.placed = 0  # orders placed (the next order's number)
         self.revenue = 0.0
         self.complaints = 0
 
 
 class Request:
-    """A piece of customer work waiting in a department queue."""
+    """A piece of customer work waiting in a department queue: about order ``order``,
+    whose uniforms are ``draws``."""
 
-    __slots__ = ("created", "customer", "kind", "value")
+    __slots__ = ("created", "customer", "draws", "kind", "order", "value")
     deadline = math.inf  # customers' work never expires in the queue
 
-    def __init__(self, kind: str, customer: Customer | None, created: float, value: float) -> None:
+    def __init__(
+        self,
+        kind: str,
+        customer: Customer,
+        created: float,
+        value: float = 0.0,
+        order: int = 0,
+    ) -> None:
         self.kind = kind
         self.customer = customer
         self.created = created
         self.value = value
+        self.order = order
+        self.draws = customer.draws.order(order)
 
 
 def _perfect_fit(now: float) -> float:
     return 1.0
 
 
-def _no_follow_up(customer: Customer, repeat: bool) -> None:
+class Lateness(Protocol):
+    """What production says of an order: asked at delivery whether it is late."""
+
+    def late(self) -> bool: ...
+
+
+def _on_time(customer: Customer, draws: list[float], repeat: bool, delivery: float) -> None:
     return None
 
 
@@ -96,41 +145,40 @@ class Customers:
     """All customers of one replication and what happens to them."""
 
     def __init__(
-        self, context: RunContext, segments: list[SegmentState], retention: Retention
+        self,
+        context: RunContext,
+        segments: list[SegmentState],
+        retention: Retention,
+        production: Production,
     ) -> None:
         self.env = context.env
         self.calendar = context.calendar
         self._counts = context.counts
+        self._streams = context.streams
+        self._keys: dict[str, tuple[int, int]] = {}
         self.segments = segments
         self.all: list[Customer] = []
-        streams = context.streams
-        self._order_gap = {}
+        self._order_gap: dict[str, Any] = {}
         self._order_value = {}
         self._churn_gap = {}
         for segment in segments:
             spec = segment.spec
             name = segment.name
-            if spec.reorder_rate > 0:
-                self._order_gap[name] = streams.sampler(
-                    f"orders/{name}/gap", Dist("exponential", (("mean", 1 / spec.reorder_rate),))
-                )
-                self._order_value[name] = streams.sampler(
-                    f"orders/{name}/value", spec.reorder_value
-                )
+            if spec.reorder_gap is not None:
+                self._order_gap[name] = quantile(spec.reorder_gap)
+            elif spec.reorder_rate > 0:
+                mean = 1 / spec.reorder_rate
+                self._order_gap[name] = quantile(Dist("exponential", (("mean", mean),)))
+            self._order_value[name] = quantile(spec.reorder_value)
             if spec.churn_rate > 0:
-                self._churn_gap[name] = streams.sampler(
-                    f"churn/{name}/gap", Dist("exponential", (("mean", 1 / spec.churn_rate),))
-                )
-        self._problem = streams.uniform("customers/problem")
-        self._complain = streams.uniform("customers/complain")
-        # one stream per decision, so routing complaints differently cannot reorder the others
-        self._loyal_silent = streams.uniform("customers/loyalty/silent")
-        self._loyal_handled = streams.uniform("customers/loyalty/handled")
-        self._loyal_unanswered = streams.uniform("customers/loyalty/unanswered")
+                mean = 1 / spec.churn_rate
+                self._churn_gap[name] = quantile(Dist("exponential", (("mean", mean),)))
+        self._delivery = quantile(production.delivery)
+        self._delivers_at_once = production.delivery.is_zero
         self.route: Department | None = None  # who handles customers' requests
         self.onboarding = False  # whether new customers need setting up by ``route``
         self.fit_factor: Callable[[float], float] = _perfect_fit
-        self.on_order: Callable[[Customer, bool], None] = _no_follow_up
+        self.on_order: Callable[[Customer, list[float], bool, float], Lateness | None] = _on_time
         self._silent_loyal = retention.silent
         self._unsatisfied_loyal = retention.unsatisfied
         self._satisfied_steps = retention.satisfied
@@ -141,76 +189,122 @@ class Customers:
         self.active_at_week_end = [0] * context.calendar.weeks
 
     # -- creation ------------------------------------------------------------
-    def add_initial(self) -> None:
-        """The existing customer base at time 0."""
-        for segment in self.segments:
-            for _ in range(segment.spec.initial_customers):
-                self._create(segment, INITIAL, 0.0, -1)
+    def _draws(self, origin: str, index: int) -> CustomerDraws:
+        """The uniforms of the customer from candidate ``index`` of source ``origin``."""
+        key = self._keys.get(origin)
+        if key is None:
+            key = self._keys[origin] = self._streams.entity_key(f"customers/{origin}")
+        return CustomerDraws(key, index)
 
-    def win(self, segment: SegmentState, lead_id: int) -> Customer:
+    def add_initial(self) -> None:
+        """The existing customer base at time 0 (their last order is in the past)."""
+        for segment in self.segments:
+            for index in range(segment.spec.initial_customers):
+                draws = self._draws(f"{segment.name}/initial", index)
+                customer = self._create(segment, INITIAL, 0.0, -1, draws)
+                customer.placed = 1
+                self._next_order(customer, draws.order(0))
+
+    def win(self, lead: Lead) -> Customer:
         """A lead became a customer: its first order has been booked by sales."""
         now = self.env.now
-        customer = self._create(segment, WON, now, lead_id)
-        customer.orders = 1
+        draws = self._draws(lead.origin, lead.index)
+        customer = self._create(lead.segment, WON, now, lead.id, draws)
+        customer.orders = customer.placed = 1
         self._counts.add("customers_won", now, 1)
         if self.onboarding:
             assert self.route is not None
-            self.route.submit("onboarding", Request("onboarding", customer, now, 0.0))
-        self.after_order(customer, repeat=False)
+            self.route.submit("onboarding", Request("onboarding", customer, now))
+        self.after_order(customer, 0, repeat=False)
+        self._next_order(customer, draws.order(0))
         return customer
 
-    def _create(self, segment: SegmentState, origin: str, now: float, lead_id: int) -> Customer:
-        customer = Customer(len(self.all), segment, origin, now, lead_id)
+    def _create(
+        self,
+        segment: SegmentState,
+        origin: str,
+        now: float,
+        lead_id: int,
+        draws: CustomerDraws,
+    ) -> Customer:
+        customer = Customer(len(self.all), segment, origin, now, lead_id, draws)
         self.all.append(customer)
         segment.active += 1
-        name = segment.name
-        if name in self._order_gap:
-            self._schedule(self._order_gap[name](), customer, self._on_order)
-        if name in self._churn_gap:
-            self._schedule(self._churn_gap[name](), customer, self._on_base_churn)
+        churn = self._churn_gap.get(segment.name)
+        if churn is not None:
+            self._schedule(churn(draws.base[CHURN]), customer, self._on_base_churn)
         return customer
 
-    def _schedule(self, delay: float, customer: Customer, callback: object) -> None:
-        event = self.env.timeout(delay, customer)
+    def _schedule(self, delay: float, value: object, callback: object) -> None:
+        event = self.env.timeout(delay, value)
         event.callbacks.append(callback)  # type: ignore[arg-type]
 
     # -- orders ---------------------------------------------------------------
+    def _next_order(self, customer: Customer, draws: list[float]) -> None:
+        """Schedule the order after the one whose uniforms are ``draws``."""
+        gap = self._order_gap.get(customer.segment.name)
+        if gap is not None:
+            self._schedule(gap(draws[GAP]), customer, self._on_order)
+
     def _on_order(self, event: simpy.Event) -> None:
         customer = typing.cast(Customer, event.value)
         if not customer.active:
             return
-        name = customer.segment.name
-        value = self._order_value[name]()
-        now = self.env.now
+        number = customer.placed
+        customer.placed += 1
+        draws = customer.draws.order(number)
+        value = self._order_value[customer.segment.name](draws[ORDER_VALUE])
         if self.route is None:
-            self.book_repeat_order(customer, value)
+            self.book_repeat_order(customer, value, number)
         else:
-            self.route.submit("reorder", Request("reorder", customer, now, value))
-        self._schedule(self._order_gap[name](), customer, self._on_order)
+            request = Request("reorder", customer, self.env.now, value, number)
+            self.route.submit("reorder", request)
+        self._next_order(customer, draws)
 
-    def book_repeat_order(self, customer: Customer, value: float) -> None:
-        """A repeat order has been handled: book the money and what follows an order."""
+    def book_repeat_order(self, customer: Customer, value: float, number: int) -> None:
+        """Repeat order ``number`` has been handled: book the money and what follows."""
         customer.orders += 1
         customer.revenue += value
         self._counts.add("revenue_repeat", self.env.now, value)
-        self.after_order(customer, repeat=True)
+        self.after_order(customer, number, repeat=True)
 
-    def after_order(self, customer: Customer, repeat: bool) -> None:
-        """Expediting and the chance of a problem, after any order."""
-        self.on_order(customer, repeat)
+    def after_order(self, customer: Customer, number: int, repeat: bool) -> None:
+        """Delivery, after production has been chased (or not) in the meantime."""
+        draws = customer.draws.order(number)
+        delivery = 0.0 if self._delivers_at_once else self._delivery(draws[DELIVERY])
+        lateness = self.on_order(customer, draws, repeat, self.env.now + delivery)
+        if delivery == 0:
+            self._delivered(customer, number, lateness)
+        else:
+            self._schedule(delivery, (customer, number, lateness), self._on_delivery)
+
+    def _on_delivery(self, event: simpy.Event) -> None:
+        customer, number, lateness = typing.cast(tuple[Customer, int, Lateness | None], event.value)
+        self._delivered(customer, number, lateness)
+
+    def _delivered(self, customer: Customer, number: int, lateness: Lateness | None) -> None:
+        """The order arrives: late, or gone wrong, it is a problem for the customer."""
+        if not customer.active:
+            return  # a customer who has left does not complain any more
         now = self.env.now
-        problems = customer.segment.spec.problem_probability
-        if problems == 0 or self._problem() >= problems * self.fit_factor(now):
+        draws = customer.draws.order(number)
+        spec = customer.segment.spec
+        late = lateness is not None and lateness.late()
+        if late:
+            self._counts.add("late_deliveries", now, 1)
+        went_wrong = draws[PROBLEM] < spec.problem_probability * self.fit_factor(now)
+        if not (late or went_wrong):
             return
-        if self._complain() < customer.segment.spec.complaint_share:
+        self._counts.add("problems", now, 1)
+        if draws[COMPLAIN] < spec.complaint_share:
             customer.complaints += 1
             self._counts.add("complaints", now, 1)
-            request = Request("complaint", customer, now, 0.0)
+            request = Request("complaint", customer, now, order=number)
             if self.route is None:
-                self._schedule(self.unresolved_after, customer, self._on_unanswered)
+                self._schedule(self.unresolved_after, request, self._on_unanswered)
             else:
                 self.route.submit("complaint", request)
-        elif self._loyal_silent() >= self._silent_loyal:
+        elif draws[LOYALTY] >= self._silent_loyal:
             self.churn(customer)
 
     # -- problems and churn -------------------------------------------------------
@@ -228,12 +322,13 @@ class Customers:
                 if resolution >= after:
                     loyal = share
         customer = request.customer
-        if customer is not None and customer.active and self._loyal_handled() >= loyal:
+        if customer.active and request.draws[LOYALTY] >= loyal:
             self.churn(customer)
 
     def _on_unanswered(self, event: simpy.Event) -> None:
-        customer = typing.cast(Customer, event.value)
-        if customer.active and self._loyal_unanswered() >= self._unsatisfied_loyal:
+        request = typing.cast(Request, event.value)
+        customer = request.customer
+        if customer.active and request.draws[LOYALTY] >= self._unsatisfied_loyal:
             self.churn(customer)
 
     def _on_base_churn(self, event: simpy.Event) -> None:
@@ -244,7 +339,7 @@ class Customers:
     def churn(self, customer: Customer) -> None:
         """The customer leaves: no more orders, no more word of mouth."""
         if not customer.active:
-            return  # an order placed before leaving can still go wrong: leaving is once
+            return  # two reasons to leave can meet: leaving is once
         now = self.env.now
         customer.active = False
         customer.churned = now
@@ -265,6 +360,8 @@ class Customers:
             "customers_won": int(counts.measured("customers_won")),
             "customers_active": int(self.active_at_week_end[-1]),
             "customers_churned": int(counts.measured("customers_churned")),
+            "problems": int(counts.measured("problems")),
+            "late_deliveries": int(counts.measured("late_deliveries")),
             "complaints": int(counts.measured("complaints")),
             "complaints_resolved": int(resolution.size),
             "mean_complaint_resolution_h": (

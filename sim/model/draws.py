@@ -33,17 +33,31 @@ from scipy import special
 
 from sim.distributions import Dist
 
-# the columns of a lead's row
-PATIENCE, QUALIFY, WIN, DEAL_VALUE, NO_DECISION = 0, 1, 2, 3, 4
-MEETINGS = 5  # two uniforms per meeting from here: booking lead time, stall
+# the columns of a lead's row: its patience, its chances, its deal, and how long the
+# work on it takes (the same buyer takes as long to contact in every firm)
+PATIENCE, QUALIFY, WIN, DEAL_VALUE, CONTACT_TIME, COLLECTION_TIME = range(6)
+MEETINGS = 6  # three uniforms per meeting from here: booking lead time, stall, length
 MEETING_SLOTS = 5  # meetings that draw from the row; later ones from a department stream
-LEAD_WIDTH = MEETINGS + 2 * MEETING_SLOTS + 1
+LEAD_WIDTH = MEETINGS + 3 * MEETING_SLOTS
 
 # the columns of a customer's base row and of each of its orders' rows
 CHURN = 0
 BASE_WIDTH = 2
-GAP, ORDER_VALUE, CHASE, LATE, DELIVERY, PROBLEM, COMPLAIN, LOYALTY, SATISFIED = range(9)
-ORDER_WIDTH = 10
+(
+    GAP,
+    ORDER_VALUE,
+    CHASE,
+    LATE,
+    DELIVERY,
+    PROBLEM,
+    COMPLAIN,
+    LOYALTY,
+    SATISFIED,
+    HANDLING_TIME,
+    COMPLAINT_TIME,
+    CHASE_TIME,
+) = range(12)
+ORDER_WIDTH = 12
 ORDERS_PER_BLOCK = 8
 
 LEAD_BLOCK = 256
@@ -135,17 +149,21 @@ class CustomerDraws:
 __all__ = [
     "BASE_WIDTH",
     "CHASE",
+    "CHASE_TIME",
     "CHURN",
+    "COLLECTION_TIME",
     "COMPLAIN",
+    "COMPLAINT_TIME",
+    "CONTACT_TIME",
     "DEAL_VALUE",
     "DELIVERY",
     "GAP",
+    "HANDLING_TIME",
     "LATE",
     "LEAD_WIDTH",
     "LOYALTY",
     "MEETINGS",
     "MEETING_SLOTS",
-    "NO_DECISION",
     "ORDER_VALUE",
     "ORDER_WIDTH",
     "PATIENCE",

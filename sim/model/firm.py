@@ -22,9 +22,10 @@ import simpy
 from sim.model.context import Calendar, RunContext
 from sim.model.customers import Customers
 from sim.model.leads import lead_columns, lead_summary
-from sim.model.ledger import SALES_CATEGORIES, SERVICE_CATEGORIES, Ledger
+from sim.model.ledger import OPERATIONS_CATEGORIES, SALES_CATEGORIES, SERVICE_CATEGORIES, Ledger
 from sim.model.market import Market
 from sim.model.marketing import MarketingDepartment
+from sim.model.production import Chasing
 from sim.model.records import Reports, money, tables
 from sim.model.sales import SalesWork
 from sim.model.service import FeedbackLoop, RequestWork
@@ -57,12 +58,17 @@ class Firm:
         scenario, context, calendar = self.scenario, self.context, self.calendar
         self.market = Market(context, scenario.market)
         self.marketing = MarketingDepartment(scenario.marketing, self.market.segments, calendar)
-        sales, service = scenario.sales, scenario.service
+        sales, service, operations = scenario.sales, scenario.service, scenario.operations
+        chased_by = scenario.production.chased_by
+        # a department queues only the work it does: expediting only where sales chases
+        sales_work = tuple(
+            work for work in sales.priority if work != "expedite" or chased_by == "sales"
+        )
         self.sales = Department(
             self.env,
             "sales",
             sales.staff,
-            sales.priority,
+            sales_work,
             Ledger(SALES_CATEGORIES, sales.staff, calendar),
         )
         self.service = Department(
@@ -72,11 +78,25 @@ class Firm:
             service.priority,
             Ledger(SERVICE_CATEGORIES, service.staff, calendar),
         )
-        self.customers = Customers(context, self.market.segments, scenario.retention)
+        self.operations = Department(
+            self.env,
+            "operations",
+            operations.staff,
+            ("expedite",) if chased_by == "operations" else (),
+            Ledger(OPERATIONS_CATEGORIES, operations.staff, calendar),
+        )
+        chasers = {"sales": self.sales, "operations": self.operations}.get(chased_by)
+        self.chasing = Chasing(context, scenario.production, chasers)
+        self.customers = Customers(
+            context, self.market.segments, scenario.retention, scenario.production
+        )
         self.selling = SalesWork(context, sales, self.sales, self.market.segments)
         # sales keeps no feedback records (MODEL.md): only service's requests teach marketing
-        self.sales_requests = RequestWork(context, self.sales, sales, SALES_REQUESTS, False)
-        self.service_requests = RequestWork(context, self.service, service, SERVICE_REQUESTS, True)
+        weights = service.feedback.weights.model_dump()
+        self.sales_requests = RequestWork(context, self.sales, sales, SALES_REQUESTS, None)
+        self.service_requests = RequestWork(
+            context, self.service, service, SERVICE_REQUESTS, weights
+        )
         self.feedback = FeedbackLoop(
             context, service.feedback, self.service, self.service_requests, self.insight
         )
@@ -89,14 +109,14 @@ class Firm:
             self.customers,
             self.selling,
         )
-        market.on_inquiry = lambda lead: self.sales.submit("lead", lead)
+        market.on_inquiry = lambda lead: self.sales.submit("contact", lead)
         market.channel_intent = marketing.lead_intent
         market.apply_pressure = marketing.apply_pressure
         market.channels_reaching = marketing.channels_reaching
         selling.on_win = customers.win
         selling.cold_lead = market.cold_lead
         customers.fit_factor = marketing.fit_factor
-        customers.on_order = selling.maybe_expedite
+        customers.on_order = self.chasing.order_placed
         for requests in (self.sales_requests, self.service_requests):
             requests.on_complaint_done = customers.resolve_complaint
             requests.on_reorder_done = customers.book_repeat_order
@@ -139,6 +159,7 @@ class Firm:
         self.customers.add_initial()
         self.sales.start()
         self.service.start()
+        self.operations.start()
         self.market.start()
         if self.feedback_active:
             env.process(self.feedback.reviews())
@@ -146,8 +167,8 @@ class Firm:
         horizon = self.calendar.horizon
         env.run(until=horizon)
         self._snapshot(self.calendar.weeks - 1)
-        self.sales.close(horizon)
-        self.service.close(horizon)
+        for department in (self.sales, self.service, self.operations):
+            department.close(horizon)
         self.marketing.close()
 
     def _week_ends(self) -> Any:
@@ -170,6 +191,7 @@ class Firm:
             ("sales", self.sales.ledger),
             ("service", self.service.ledger),
             ("marketing", self.marketing.ledger),
+            ("operations", self.operations.ledger),
         )
         return Reports(
             identity={
@@ -181,7 +203,7 @@ class Firm:
             summary=[
                 money(self.scenario, self.context.counts, calendar.measured_weeks),
                 self.selling.summary(first),
-                lead_summary(leads),
+                lead_summary(leads, calendar.horizon),
                 self.customers.summary(),
                 self.marketing.summary(first, calendar.horizon),
                 {f"utilisation_{name}": ledger.utilisation(first) for name, ledger in departments},
@@ -197,8 +219,9 @@ class Firm:
             leads=leads,
             customers=self.customers.columns() if "customers" in keep else {},
             queues=[
-                *self.sales.queue_rows(calendar.horizon),
-                *self.service.queue_rows(calendar.horizon),
+                row
+                for department in (self.sales, self.service, self.operations)
+                for row in department.queue_rows(calendar.horizon)
             ],
         )
 
@@ -217,11 +240,12 @@ class Firm:
         """
         # a waiting process and the event it waits for point at each other
         pending = [entry[-1] for entry in self.env._queue]  # SimPy's (time, priority, id, event)
-        pending += self.sales._idle + self.service._idle
+        pending += self.sales._idle + self.service._idle + self.operations._idle
         for event in pending:
             event.callbacks = None  # type: ignore[assignment]  # as SimPy does once processed
-        hubs = [self.env, self.sales, self.service, self.customers, self.selling, self.market]
-        hubs += [self.sales_requests, self.service_requests, self.feedback, self.marketing]
+        hubs = [self.env, self.sales, self.service, self.operations, self.customers]
+        hubs += [self.selling, self.market, self.chasing, self.marketing]
+        hubs += [self.sales_requests, self.service_requests, self.feedback]
         for hub in hubs:
             hub.__dict__.clear()
         self.__dict__.clear()

@@ -24,13 +24,19 @@ LEAD_SOURCES = (ORGANIC, REFERRAL, MARKETING, COLD)
 WON, LOST, ABANDONED, OPEN = "won", "lost", "abandoned", "open"
 LEAD_OUTCOMES = (WON, LOST, ABANDONED, OPEN)
 
-# why a lost lead was lost
-UNQUALIFIED, NO_DEAL = "unqualified", "no_deal"
-LOST_REASONS = (UNQUALIFIED, NO_DEAL)
+# why a lost lead was lost: it did not qualify, it decided against, or it never decided
+UNQUALIFIED, NO_DEAL, NO_DECISION = "unqualified", "no_deal", "no_decision"
+LOST_REASONS = (UNQUALIFIED, NO_DEAL, NO_DECISION)
 
 
 class Lead:
-    """One inquiry, from creation to its one final state."""
+    """One inquiry, from creation to its one final state.
+
+    ``draws`` is the lead's own row of uniforms (``sim.model.draws``): the same
+    inquiry has the same row in every scenario that has it. ``origin`` and
+    ``index`` name that row (its source's stream and its candidate number), and
+    key the draws of the customer it may become.
+    """
 
     __slots__ = (
         "channel",
@@ -38,10 +44,15 @@ class Lead:
         "contacted",
         "created",
         "deadline",
+        "draws",
         "id",
+        "index",
         "intent",
         "lost_reason",
+        "meetings",
+        "origin",
         "outcome",
+        "progress",
         "qualified",
         "segment",
         "source",
@@ -58,6 +69,9 @@ class Lead:
         created: float,
         intent: float,
         deadline: float,
+        draws: list[float],
+        origin: str,
+        index: int,
     ) -> None:
         self.id = lead_id
         self.source = source
@@ -66,6 +80,11 @@ class Lead:
         self.created = created
         self.intent = intent
         self.deadline = deadline  # when it buys elsewhere if still not contacted
+        self.draws = draws
+        self.origin = origin
+        self.index = index
+        self.meetings = 0  # closing meetings held
+        self.progress = 0  # of which moved the deal on (the rest stalled)
         self.contacted = math.nan
         self.qualified = False
         self.closed = math.nan
@@ -96,8 +115,16 @@ def lead_columns(leads: list[Lead], measured_from: float) -> dict[str, np.ndarra
     }
 
 
-def lead_summary(columns: dict[str, np.ndarray]) -> dict[str, Any]:
-    """The summary's lead figures, over the leads created after the warm-up."""
+def lead_summary(columns: dict[str, np.ndarray], horizon: float) -> dict[str, Any]:
+    """The summary's lead figures, over the leads created after the warm-up.
+
+    The wait figures describe inbound leads (cold leads are booked meetings).
+    ``*_wait_to_contact_h`` count every inbound lead, each at the wait it had
+    before first contact, before it left (abandoned), or until the horizon if
+    it is still waiting there: censored waits, so a firm cannot look quick by
+    letting its slowest leads walk away. ``*_wait_contacted_h`` are the same
+    over the contacted leads only.
+    """
     measured = ~columns["in_warmup"]
     outcome = columns["outcome"][measured]
     source = columns["source"][measured]
@@ -109,15 +136,22 @@ def lead_summary(columns: dict[str, np.ndarray]) -> dict[str, Any]:
     row["leads_qualified"] = int(columns["qualified"][measured].sum())
     for state in LEAD_OUTCOMES:
         row[f"leads_{state}"] = int((outcome == state).sum())
+    row["leads_no_decision"] = int((columns["lost_reason"][measured] == NO_DECISION).sum())
     row["leads_never_contacted"] = int(((outcome == OPEN) & ~contacted).sum())
-    # cold leads are booked meetings: the wait figures describe inbound leads
-    inbound_waits = columns["wait_h"][measured][contacted & (source != COLD)]
-    has_waits = inbound_waits.size > 0
-    row["mean_wait_to_contact_h"] = float(inbound_waits.mean()) if has_waits else math.nan
-    for pct in (50, 90):
-        row[f"p{pct}_wait_to_contact_h"] = (
-            float(np.percentile(inbound_waits, pct)) if has_waits else math.nan
-        )
+    inbound = source != COLD
+    waits = columns["wait_h"][measured]
+    still_waiting = np.isnan(waits)  # open and never contacted: censored at the horizon
+    censored = np.where(still_waiting, horizon - columns["created_h"][measured], waits)
+    for label, values in (
+        ("to_contact", censored[inbound]),
+        ("contacted", waits[inbound & contacted]),
+    ):
+        has_waits = values.size > 0
+        row[f"mean_wait_{label}_h"] = float(values.mean()) if has_waits else math.nan
+        for pct in (50, 90):
+            row[f"p{pct}_wait_{label}_h"] = (
+                float(np.percentile(values, pct)) if has_waits else math.nan
+            )
     row["conversion_rate"] = row["leads_won"] / row["leads"] if row["leads"] else math.nan
     return row
 
@@ -131,6 +165,7 @@ __all__ = [
     "LOST_REASONS",
     "MARKETING",
     "NO_DEAL",
+    "NO_DECISION",
     "OPEN",
     "ORGANIC",
     "REFERRAL",

@@ -15,6 +15,7 @@ from sim.model.context import Calendar
 SALES_CATEGORIES = ("selling", "prospecting", "servicing", "expediting", "idle")
 SERVICE_CATEGORIES = ("complaints", "reorders", "onboarding", "analysis", "idle")
 MARKETING_CATEGORIES = ("campaigns", "research", "idle")
+OPERATIONS_CATEGORIES = ("expediting", "idle")
 
 
 class Ledger:

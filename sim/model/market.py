@@ -13,8 +13,15 @@ same in every scenario of the segment, so its candidates are too. A segment of
 marketing.
 
 The market is also where every lead is born (inbound inquiries, and the cold
-leads sales books by prospecting): it draws the lead's patience, takes the
-prospect out of the pool and hands inbound leads to whoever contacts them.
+leads sales books by prospecting): it gives the lead its own row of uniforms
+(``sim.model.draws``: candidate ``k`` of a source always gets row ``k``, so the
+same inquiry is the same buyer in every scenario that has it), reads its
+patience from that row, takes the prospect out of the pool and hands inbound
+leads to whoever contacts them.
+
+Streams are named by segment and source, channels in a namespace of their own
+(``arrivals/<segment>/channel/<name>``), so no channel name can collide with
+the organic or word-of-mouth streams.
 
 A prospect makes one inquiry: a lead that is lost or abandoned bought
 elsewhere and leaves the pool (documented in the README).
@@ -31,6 +38,7 @@ import simpy
 
 from sim.distributions import Dist
 from sim.model.context import RunContext
+from sim.model.draws import PATIENCE, LeadRows, quantile
 from sim.model.leads import COLD, MARKETING, ORGANIC, REFERRAL, Lead
 from sim.model.segments import SegmentState
 from sim.scenario.schema import Market as MarketSpec
@@ -55,10 +63,11 @@ class Market:
         self.segments = [SegmentState(i, segment) for i, segment in enumerate(spec.segments)]
         self.leads: list[Lead] = []
         self._patience = {
-            segment.name: context.streams.sampler(f"patience/{segment.name}", segment.spec.patience)
+            segment.name: quantile(segment.spec.patience)
             for segment in self.segments
             if segment.spec.patience is not None
         }
+        self._cold_rows: dict[str, LeadRows] = {}
         self._counts = context.counts
         self.on_inquiry: Callable[[Lead], None] = _unwired
         self.channel_intent: Callable[[str, float], float] = _unwired_intent
@@ -66,8 +75,20 @@ class Market:
         self.channels_reaching: Callable[[SegmentState], list[str]] = lambda segment: []
 
     # -- leads ----------------------------------------------------------------
-    def inquire(self, segment: SegmentState, source: str, channel: str = "") -> Lead:
-        """A prospect inquires: a new inbound lead, handed on to be contacted."""
+    def rows(self, segment: SegmentState, source: str, channel: str = "") -> LeadRows:
+        """The rows of uniforms of one source's candidates (claimed once per source)."""
+        name = f"leads/{source_path(segment, source, channel)}"
+        return LeadRows(self.context.streams.generator(name))
+
+    def inquire(
+        self,
+        segment: SegmentState,
+        source: str,
+        channel: str,
+        draws: list[float],
+        index: int,
+    ) -> Lead:
+        """Candidate ``index`` of a source inquires: a new inbound lead, handed on."""
         spec = segment.spec
         if source == MARKETING:
             intent = self.channel_intent(channel, self.env.now)
@@ -75,22 +96,38 @@ class Market:
             intent = spec.intent_organic
         else:
             intent = spec.intent_referral
-        lead = self._create(segment, source, channel, intent, contacted=False)
+        lead = self._create(segment, source, channel, intent, draws, index, contacted=False)
         self.on_inquiry(lead)
         return lead
 
     def cold_lead(self, segment: SegmentState, intent: float) -> Lead:
         """A cold call booked a meeting: a lead already contacted (the caller closes it)."""
-        return self._create(segment, COLD, "", intent, contacted=True)
+        rows = self._cold_rows.get(segment.name)
+        if rows is None:
+            rows = self._cold_rows[segment.name] = self.rows(segment, COLD)
+        index = rows.taken
+        return self._create(segment, COLD, "", intent, rows.next(), index, contacted=True)
 
     def _create(
-        self, segment: SegmentState, source: str, channel: str, intent: float, contacted: bool
+        self,
+        segment: SegmentState,
+        source: str,
+        channel: str,
+        intent: float,
+        draws: list[float],
+        index: int,
+        contacted: bool,
     ) -> Lead:
         now = self.env.now
         patience = self._patience.get(segment.name)
-        deadline = now + patience() if patience is not None and not contacted else math.inf
+        deadline = (
+            now + patience(draws[PATIENCE]) if patience is not None and not contacted else math.inf
+        )
         leads = self.leads
-        lead = Lead(len(leads), source, channel, segment, now, intent, deadline)
+        origin = source_path(segment, source, channel)
+        lead = Lead(
+            len(leads), source, channel, segment, now, intent, deadline, draws, origin, index
+        )
         leads.append(lead)
         segment.pool -= 1
         segment.open_leads += 1
@@ -152,10 +189,11 @@ class Market:
         proposing them.
         """
         env = self.env
-        name = f"arrivals/{segment.name}/{channel or source}"
+        name = f"arrivals/{source_path(segment, source, channel)}"
         streams = self.context.streams
         gap = streams.sampler(f"{name}/gap", Dist("exponential", (("mean", 1.0),)))
         accept = streams.uniform(f"{name}/accept")
+        rows = self.rows(segment, source, channel)
         next_boundary = self.context.calendar.next_boundary
         apply_pressure = self.apply_pressure
         inquire = self.inquire
@@ -180,8 +218,19 @@ class Market:
                 if segment.exhausted:  # emptied meanwhile, by this source or another
                     return
                 now = env.now
+                # every candidate takes its row, kept or not, so candidate k is the same
+                # buyer in every firm that shares the source
+                index = rows.taken
+                draws = rows.next()
                 if exact or accept() * bound < rate_of():
-                    inquire(segment, source, channel)
+                    inquire(segment, source, channel, draws, index)
+
+
+def source_path(segment: SegmentState, source: str, channel: str = "") -> str:
+    """A source's name in the streams: channels apart, so no channel name can collide."""
+    if source == MARKETING:
+        return f"{segment.name}/channel/{channel}"
+    return f"{segment.name}/{source}"
 
 
 def _unwired(lead: Lead) -> None:
@@ -192,4 +241,4 @@ def _unwired_intent(channel: str, now: float) -> float:
     raise RuntimeError(f"Market.channel_intent is not wired: no intent for channel {channel!r}")
 
 
-__all__ = ["Market"]
+__all__ = ["Market", "source_path"]

@@ -6,6 +6,15 @@ per lead. For a finite segment the spend becomes a hazard per prospect,
 as the pool empties. Marketers run only so much budget: spend beyond
 ``staff * capacity_per_head`` earns ``overflow_efficiency`` per unit.
 
+Within a channel, leads respond to spend with diminishing returns and carry
+over from week to week (marketing-mix practice): the week's effective spend
+``s`` first builds an adstock ``A_w = (1 - c) s + c A_{w-1}`` (``c`` the
+channel's ``carryover``; with a steady budget ``A_w = s (1 - c^(w+1))``, so the
+effect builds up over the first weeks), and the adstock buys
+``A / cost x h / (A + h)`` leads a week (``h`` the ``half_saturation`` spend:
+half the most the channel can ever bring). Without a half-saturation and
+carry-over, every unit of spend buys ``1 / cost`` leads, as a plain rate.
+
 Insight (a level in [0, 1], raised by service's reports and fading at
 ``fade``) acts through ``effect(insight) = 1 - (1 - insight)^2``, which has
 diminishing returns: it lowers the cost per lead, moves marketing leads'
@@ -19,6 +28,7 @@ import math
 from sim.model.context import Calendar
 from sim.model.ledger import MARKETING_CATEGORIES, Ledger
 from sim.model.segments import SegmentState
+from sim.scenario.schema import Channel
 from sim.scenario.schema import Marketing as MarketingSpec
 
 
@@ -104,13 +114,21 @@ class MarketingDepartment:
             for reached, share in reach:
                 if reached is not segment:
                     continue
-                spend_per_hour = (
-                    self.effective_budget * channel.budget_share / self.calendar.week_hours
-                )
+                spend_per_hour = self.response(channel, week) / self.calendar.week_hours
                 leads_per_hour = spend_per_hour * share / (channel.cost_per_lead * cost_factor)
                 rate = leads_per_hour if segment.unlimited else leads_per_hour / segment.size
                 pressures.append((channel.name, rate))
         segment.channel_rates = dict(pressures)
+
+    def response(self, channel: Channel, week: int) -> float:
+        """The spend a channel's leads of week ``week`` answer to, after carry-over and
+        saturation (the plain spend when the channel has neither)."""
+        spend = self.effective_budget * channel.budget_share
+        if channel.carryover:
+            spend *= 1.0 - channel.carryover ** (week + 1)
+        if channel.half_saturation is not None:
+            spend *= channel.half_saturation / (spend + channel.half_saturation)
+        return spend
 
     def channels_reaching(self, segment: SegmentState) -> list[str]:
         """Names of the channels that reach a segment."""

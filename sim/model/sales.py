@@ -1,17 +1,31 @@
 """Sales: close fast and collect the money (and whatever else falls to it).
 
-MODEL.md, "Sales": a lead's first contact (and qualification) takes a
-duration; its chance to qualify falls with the wait before first contact (the
-speed-to-lead curve); a qualified lead needs closing meetings and is won with
-probability equal to its intent; a win books the order and collects the money.
-A lead not contacted before its patience runs out buys elsewhere.
+MODEL.md, "Sales": first contact, closing meetings and collection are separate
+kinds of work, each taken in the department's priority order (by default
+first contact before closing work, as teams that chase speed to lead do).
 
-Where configured, an idle salesperson prospects in blocks: each block's calls
-become meetings at the hit rate (cold leads, already contacted and qualified,
-drawn from the segments' pools). Each order may cost sales expediting hours.
+- **First contact** (and qualification) takes a duration; the lead's chance to
+  qualify falls with its wait before first contact (the speed-to-lead curve).
+  A lead not contacted before its patience runs out buys elsewhere.
+- **Closing meetings are appointments**: a qualified lead books its next
+  meeting a lead time ahead (working time); when it is due it joins the queue,
+  so a salesperson holds several deals in flight and first contacts fit
+  between meetings. A meeting may stall (no progress: another is booked);
+  after ``closing_meetings`` meetings that moved it on, the lead decides and is
+  won with probability equal to its intent; after ``max_meetings`` without a
+  decision it is lost to "no decision".
+- **Collection**: a won deal is booked and the money collected (a job of its
+  own); then the customer exists.
 
-Wired by the firm: ``on_win(segment, lead_id)`` makes the customer (and
-returns it), ``cold_lead(segment, intent)`` creates a cold lead in the market.
+Every chance and every duration of work on a lead is read from the lead's own
+uniforms (``sim.model.draws``), so the same inquiry qualifies, stalls, decides
+and takes as long to contact, meet and collect in every firm that meets it
+alike. Where configured, an idle salesperson prospects in blocks: each
+block's calls become meetings at the hit rate (cold leads, already contacted
+and qualified, drawn from the segments' pools).
+
+Wired by the firm: ``on_win(lead)`` makes the customer (and returns it),
+``cold_lead(segment, intent)`` creates a cold lead in the market.
 """
 
 from __future__ import annotations
@@ -23,11 +37,22 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
+import simpy
 
 from sim.distributions import BLOCK, batched
 from sim.model.context import RunContext
-from sim.model.customers import Customer, Request
-from sim.model.leads import ABANDONED, LOST, NO_DEAL, UNQUALIFIED, WON, Lead
+from sim.model.customers import Customer
+from sim.model.draws import (
+    COLLECTION_TIME,
+    CONTACT_TIME,
+    DEAL_VALUE,
+    MEETING_SLOTS,
+    MEETINGS,
+    QUALIFY,
+    WIN,
+    quantile,
+)
+from sim.model.leads import ABANDONED, LOST, NO_DEAL, NO_DECISION, UNQUALIFIED, WON, Lead
 from sim.model.ledger import SALES_CATEGORIES
 from sim.model.segments import SegmentState
 from sim.model.work import Department, Job
@@ -48,7 +73,7 @@ def speed_to_lead(curve: SpeedToLead) -> Callable[[float], float]:
     return lambda wait: float(np.interp(wait, waits, chances))
 
 
-def _unwired_win(segment: SegmentState, lead_id: int) -> Customer:
+def _unwired_win(lead: Lead) -> Customer:
     raise RuntimeError("SalesWork.on_win is not wired: nobody keeps the customers won")
 
 
@@ -57,7 +82,8 @@ def _unwired_cold(segment: SegmentState, intent: float) -> Lead:
 
 
 class SalesWork:
-    """The sales department's jobs: leads, closings, prospecting, expediting."""
+    """The sales department's own jobs: first contact, closing meetings, collection,
+    and cold prospecting when idle."""
 
     def __init__(
         self,
@@ -71,31 +97,24 @@ class SalesWork:
         self.spec = spec
         self.department = department
         self.segments = segments
-        self.on_win: Callable[[SegmentState, int], Customer] = _unwired_win
+        self.on_win: Callable[[Lead], Customer] = _unwired_win
         self.cold_lead: Callable[[SegmentState, float], Lead] = _unwired_cold
         streams = context.streams
-        self._contact_time = streams.sampler("sales/first_contact_time", spec.first_contact)
-        self._meeting_time = streams.sampler("sales/meeting_time", spec.meeting)
-        self._collection_time = streams.sampler("sales/collection_time", spec.collection)
-        self._qualify = streams.uniform("sales/qualify")
-        self._win = streams.uniform("sales/win")
-        self._deal_value = {
-            segment.name: streams.sampler(f"deals/{segment.name}/value", segment.spec.deal_value)
-            for segment in segments
-        }
+        self._contact_time = quantile(spec.first_contact)
+        self._meeting_time = quantile(spec.meeting)
+        self._collection_time = quantile(spec.collection)
+        # meetings beyond the lead's own row draw from here (rare: see sim.model.draws)
+        self._late_meetings = streams.uniform("sales/meetings_beyond_the_row")
+        self._lead_time = quantile(spec.meeting_lead_time)
+        self._deal_value = {segment.name: quantile(segment.spec.deal_value) for segment in segments}
         self._chance = speed_to_lead(spec.speed_to_lead)
-        self._meetings = spec.closing_meetings
+        self._collects = not spec.collection.is_zero
         ledger = department.ledger
         self._selling = ledger.index("selling")
         self._prospecting = ledger.index("prospecting")
-        self._expediting = ledger.index("expediting")
-        department.handle("lead", self.take_lead, on_expire=self.abandon)
-        department.handle("expedite", self.take_expedite)
-        expediting = spec.expediting
-        self._expedite_share = expediting.share if not expediting.time.is_zero else 0.0
-        self._expedite_repeat = expediting.repeat_orders
-        self._expedite_draw = streams.uniform("sales/expedite")
-        self._expedite_time = streams.sampler("sales/expedite_time", expediting.time)
+        department.handle("contact", self.take_contact, on_expire=self.abandon)
+        department.handle("meeting", self.take_meeting)
+        department.handle("collection", self.take_collection)
         prospecting = spec.prospecting
         if prospecting.enabled and department.staff > 0:
             rng = streams.generator("prospecting/hits")
@@ -104,59 +123,101 @@ class SalesWork:
             self._cold_segment = streams.uniform("prospecting/segment")
             department.fallback = self.prospect
 
-    # -- leads ------------------------------------------------------------------
-    def take_lead(self, lead: Lead) -> Job:
-        """First contact of a new lead, or the closing meetings of a qualified one."""
-        if lead.qualified:
-            return self._closing(lead)
+    # -- first contact ------------------------------------------------------------
+    def take_contact(self, lead: Lead) -> Job:
+        """First contact and qualification of a new lead."""
         now = self.env.now
         wait = now - lead.created
         lead.contacted = now
         lead.waited = wait
         lead.deadline = math.inf  # contacted: it no longer walks away
-        qualified = self._qualify() < self._chance(wait)
+        qualified = lead.draws[QUALIFY] < self._chance(wait)
         lead.qualified = qualified
-        duration = self._contact_time()
+        duration = self._contact_time(lead.draws[CONTACT_TIME])
         if not qualified:
             return duration, self._selling, functools.partial(self._lose, lead, UNQUALIFIED)
-        if self._meetings:
-            return duration, self._selling, functools.partial(self.department.submit, "lead", lead)
-        return self._decide(lead, duration)
+        return duration, self._selling, functools.partial(self.start_closing, lead)
 
-    def _closing(self, lead: Lead) -> Job:
-        duration = 0.0
-        for _ in range(self._meetings):
-            duration += self._meeting_time()
-        return self._decide(lead, duration)
+    def abandon(self, lead: Lead) -> None:
+        """The lead's patience ran out before first contact: it bought elsewhere."""
+        lead.outcome = ABANDONED
+        lead.waited = lead.deadline - lead.created
+        lead.segment.open_leads -= 1
 
-    def _decide(self, lead: Lead, duration: float) -> Job:
-        if self._win() < lead.intent:
-            duration += self._collection_time()
-            return duration, self._selling, functools.partial(self._close_won, lead)
-        return duration, self._selling, functools.partial(self._lose, lead, NO_DEAL)
+    # -- closing ---------------------------------------------------------------------
+    def start_closing(self, lead: Lead) -> None:
+        """A qualified lead: book its first meeting (or decide, if it needs none)."""
+        if self.spec.closing_meetings == 0:
+            self._decide(lead)
+        else:
+            self._book_meeting(lead)
+
+    def _meeting_draws(self, lead: Lead) -> tuple[float, float, float]:
+        """The lead's uniforms for its next meeting: booking lead time, stall, length."""
+        held = lead.meetings
+        if held < MEETING_SLOTS:
+            column = MEETINGS + 3 * held
+            draws = lead.draws
+            return draws[column], draws[column + 1], draws[column + 2]
+        return self._late_meetings(), self._late_meetings(), self._late_meetings()
+
+    def _book_meeting(self, lead: Lead) -> None:
+        lead_time = self._lead_time(self._meeting_draws(lead)[0])
+        if lead_time <= 0:
+            self.department.submit("meeting", lead)
+            return
+        due = self.env.timeout(lead_time, lead)
+        due.callbacks.append(self._meeting_due)
+
+    def _meeting_due(self, event: simpy.Event) -> None:
+        self.department.submit("meeting", event.value)
+
+    def take_meeting(self, lead: Lead) -> Job:
+        """One closing meeting, as booked."""
+        length = self._meeting_time(self._meeting_draws(lead)[2])
+        return length, self._selling, functools.partial(self._after_meeting, lead)
+
+    def _after_meeting(self, lead: Lead) -> None:
+        stalled = self._meeting_draws(lead)[1] < self.spec.stall
+        lead.meetings += 1
+        if not stalled:
+            lead.progress += 1
+        if lead.progress >= self.spec.closing_meetings:
+            self._decide(lead)
+        elif lead.meetings >= self.spec.max_meetings:
+            self._lose(lead, NO_DECISION)
+        else:
+            self._book_meeting(lead)
+
+    def _decide(self, lead: Lead) -> None:
+        if lead.draws[WIN] >= lead.intent:
+            self._lose(lead, NO_DEAL)
+        elif self._collects:
+            self.department.submit("collection", lead)
+        else:
+            self._close_won(lead)
+
+    def take_collection(self, lead: Lead) -> Job:
+        """Book the won order and collect the money."""
+        duration = self._collection_time(lead.draws[COLLECTION_TIME])
+        return duration, self._selling, functools.partial(self._close_won, lead)
 
     def _close_won(self, lead: Lead) -> None:
         now = self.env.now
         segment = lead.segment
-        value = self._deal_value[segment.name]()
+        value = self._deal_value[segment.name](lead.draws[DEAL_VALUE])
         lead.closed = now
         lead.outcome = WON
         lead.value = value
         segment.open_leads -= 1
         self._counts.add("revenue_new", now, value)
-        customer = self.on_win(segment, lead.id)
+        customer = self.on_win(lead)
         customer.revenue += value
 
     def _lose(self, lead: Lead, reason: str) -> None:
         lead.closed = self.env.now
         lead.outcome = LOST
         lead.lost_reason = reason
-        lead.segment.open_leads -= 1
-
-    def abandon(self, lead: Lead) -> None:
-        """The lead's patience ran out before first contact: it bought elsewhere."""
-        lead.outcome = ABANDONED
-        lead.waited = lead.deadline - lead.created
         lead.segment.open_leads -= 1
 
     # -- cold prospecting -----------------------------------------------------------
@@ -173,7 +234,7 @@ class SalesWork:
                 return
             lead = self.cold_lead(segment, intent)
             lead.qualified = True
-            self.department.submit("lead", lead)  # booked meeting: closing (and collection)
+            self.start_closing(lead)  # a booked meeting: closing (and collection)
 
     def _pick_segment(self) -> SegmentState | None:
         segments = self.segments
@@ -191,18 +252,6 @@ class SalesWork:
             if point < 0:
                 return segment
         return finite[-1]
-
-    # -- expediting -----------------------------------------------------------------
-    def maybe_expedite(self, customer: Customer, repeat: bool) -> None:
-        """An order may need sales to chase production."""
-        if self._expedite_share == 0 or (repeat and not self._expedite_repeat):
-            return
-        if self._expedite_draw() < self._expedite_share:
-            self.department.submit("expedite", Request("expedite", customer, self.env.now, 0.0))
-
-    def take_expedite(self, request: Request) -> Job:
-        """Chase production for one order."""
-        return self._expedite_time(), self._expediting, None
 
     # -- records ----------------------------------------------------------------
     def summary(self, first_week: int) -> dict[str, Any]:

@@ -46,18 +46,16 @@ class SegmentState:
         return self.spec.lead_rate if self.unlimited else self.pool * self.p
 
     def referral_bound(self) -> float:
-        """A bound on the word-of-mouth rate ``q * A / N * pool`` until the next boundary.
+        """A bound on the word-of-mouth rate ``q * A / N * pool`` for the whole run: ``q N / 4``.
 
-        Customers come only from leads already open or still to come from the
-        pool, so with x prospects left ``A <= A_now + open + (pool_now - x)``;
-        the rate is then at most the maximum over x in [0, pool] of a concave
-        quadratic.
+        Customers come from the pool (and the initial base), so ``A + pool <= N``
+        and ``A * pool <= N^2 / 4``. The bound is the same in every firm with the
+        same segment, so word-of-mouth candidates come at the same times in all
+        of them, and a candidate one firm's customers recommend is the same
+        buyer another firm's customers would (common random numbers), at the
+        price of a few more rejected candidates.
         """
-        if self.pool <= 0:
-            return 0.0
-        ceiling = self.active + self.open_leads + self.pool
-        x = min(self.pool, ceiling / 2.0)
-        return self.q / self.size * x * (ceiling - x)
+        return self.q * self.size / 4.0
 
     def referral_rate(self) -> float:
         """Current word-of-mouth lead rate (per hour)."""

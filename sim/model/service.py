@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
+import typing
 from collections.abc import Callable, Generator
 from typing import Any
 
@@ -26,6 +27,7 @@ import simpy
 
 from sim.model.context import RunContext
 from sim.model.customers import Customer, Request
+from sim.model.draws import COMPLAINT_TIME, HANDLING_TIME, SATISFIED, quantile
 from sim.model.marketing import InsightLevel
 from sim.model.work import Department, Job
 from sim.scenario.schema import Feedback, Sales, Service
@@ -39,7 +41,15 @@ def _unwired(*args: object) -> None:
 
 
 class RequestWork:
-    """How one department handles customers' requests."""
+    """How one department handles customers' requests.
+
+    How long a request takes and whether a complaint leaves the customer
+    satisfied are read from the order's own uniforms (``sim.model.draws``), so
+    the same complaint meets sales' and service's times and satisfaction rates
+    with the same luck. A department
+    that keeps feedback records (service) counts each handled request, and its
+    weight (``weights``: what it tells marketing).
+    """
 
     def __init__(
         self,
@@ -47,73 +57,81 @@ class RequestWork:
         department: Department,
         spec: Sales | Service,
         categories: dict[str, str],
-        keeps_records: bool,
+        weights: dict[str, float] | None,
     ) -> None:
         self.department = department
         self.on_complaint_done: Callable[[Request, bool], None] = _unwired
-        self.on_reorder_done: Callable[[Customer, float], None] = _unwired
-        prefix = department.name
-        streams = context.streams
-        self._time = {
-            kind: streams.sampler(f"{prefix}/{kind}_time", getattr(spec, kind)) for kind in REQUESTS
-        }
-        self._satisfied = streams.uniform(f"{prefix}/satisfaction")
+        self.on_reorder_done: Callable[[Customer, float, int], None] = _unwired
+        # how long a request takes is read from its order's own uniforms, like its outcome
+        self._time = {kind: quantile(getattr(spec, kind)) for kind in REQUESTS}
         self._satisfaction = spec.complaint_satisfaction
         ledger = department.ledger
         self._category = {kind: ledger.index(category) for kind, category in categories.items()}
-        self.keeps_records = keeps_records
+        self.weights = weights  # None: keeps no records
         self.records = 0
+        self.weight = 0.0
         for kind in REQUESTS:
             department.handle(kind, getattr(self, f"take_{kind}"))
 
     def take_complaint(self, request: Request) -> Job:
         """Work on a complaint; the customer's verdict comes when it is done."""
-        satisfied = self._satisfied() < self._satisfaction
+        satisfied = request.draws[SATISFIED] < self._satisfaction
         return (
-            self._time["complaint"](),
+            self._time["complaint"](request.draws[COMPLAINT_TIME]),
             self._category["complaint"],
             functools.partial(self._complaint_done, request, satisfied),
         )
 
     def _complaint_done(self, request: Request, satisfied: bool) -> None:
-        self._record()
+        self._record("complaint")
         self.on_complaint_done(request, satisfied)
 
     def take_reorder(self, request: Request) -> Job:
         """Book a repeat order."""
         return (
-            self._time["reorder"](),
+            self._time["reorder"](request.draws[HANDLING_TIME]),
             self._category["reorder"],
             functools.partial(self._reorder_done, request),
         )
 
     def _reorder_done(self, request: Request) -> None:
-        self._record()
-        assert request.customer is not None
-        self.on_reorder_done(request.customer, request.value)
+        self._record("reorder")
+        self.on_reorder_done(request.customer, request.value, request.order)
 
     def take_onboarding(self, request: Request) -> Job:
         """Set a new customer up."""
-        return (self._time["onboarding"](), self._category["onboarding"], self._record)
+        return (
+            self._time["onboarding"](request.draws[HANDLING_TIME]),
+            self._category["onboarding"],
+            functools.partial(self._record, "onboarding"),
+        )
 
-    def _record(self) -> None:
-        if self.keeps_records:
+    def _record(self, kind: str) -> None:
+        if self.weights is not None:
             self.records += 1
+            self.weight += self.weights[kind]
 
 
 class AnalysisJob:
-    """A batch of feedback records waiting for service to analyse it."""
+    """A batch of feedback records (and their weight) waiting for service to analyse it."""
 
-    __slots__ = ("created", "records")
+    __slots__ = ("created", "records", "weight")
     deadline = math.inf  # an analysis never expires in the queue
 
-    def __init__(self, records: int, created: float) -> None:
+    def __init__(self, records: int, weight: float, created: float) -> None:
         self.records = records
+        self.weight = weight
         self.created = created
 
 
 class FeedbackLoop:
-    """Periodic insight reports: service analysis time turned into marketing insight."""
+    """Periodic insight reports: service analysis time turned into marketing insight.
+
+    Analysis takes time per record; what a report teaches grows with the
+    records' weight (a complaint may tell more than a re-order booking), with
+    diminishing returns, and acts ``delay`` after the report (a change to
+    targeting or product takes time).
+    """
 
     def __init__(
         self,
@@ -135,17 +153,24 @@ class FeedbackLoop:
         """Every review period, hand the records gathered so far to an analysis job."""
         while True:
             yield self.env.timeout(self.spec.review_period)
-            records = self.requests.records
-            if records:
-                self.requests.records = 0
-                self.department.submit("analysis", AnalysisJob(records, self.env.now))
+            requests = self.requests
+            if requests.records:
+                job = AnalysisJob(requests.records, requests.weight, self.env.now)
+                requests.records, requests.weight = 0, 0.0
+                self.department.submit("analysis", job)
 
     def take_analysis(self, job: AnalysisJob) -> Job:
         """Analyse a batch of records into one insight report."""
-        records = job.records
-        hours = self.spec.analysis_time + self.spec.time_per_record * records
-        return (hours, self._category, functools.partial(self._report, records))
+        hours = self.spec.analysis_time + self.spec.time_per_record * job.records
+        return (hours, self._category, functools.partial(self._report, job.weight))
 
-    def _report(self, records: int) -> None:
-        gain = self.spec.learning_rate * records / (records + self.spec.half_saturation)
-        self.insight.learn(self.env.now, gain)
+    def _report(self, weight: float) -> None:
+        gain = self.spec.learning_rate * weight / (weight + self.spec.half_saturation)
+        if self.spec.delay > 0:
+            acts = self.env.timeout(self.spec.delay, gain)
+            acts.callbacks.append(self._act)
+        else:
+            self.insight.learn(self.env.now, gain)
+
+    def _act(self, event: simpy.Event) -> None:
+        self.insight.learn(self.env.now, typing.cast(float, event.value))

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from sim.report._content import _flatten_manifest
 from sim.report._html import _CSS, _e
-
-if TYPE_CHECKING:
-    from sim.report.sweep import SweepReport
+from sim.report._sweep_parts import SweepReport
 
 _SECTIONS = (
     ("headline", "Headline"),

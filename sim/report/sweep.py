@@ -15,12 +15,10 @@ from __future__ import annotations
 import itertools
 import logging
 import math
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from sim.charts import save_figure
 from sim.charts.sweep import (
@@ -32,6 +30,7 @@ from sim.charts.sweep import (
 from sim.figures import LOWER_IS_BETTER_FIGURES, figure_title
 from sim.formatting import format_interval, format_value
 from sim.report._sweep_html import render_sweep_html
+from sim.report._sweep_parts import Chart, SweepReport
 from sim.sweeps import analysis
 from sim.sweeps.results import SweepResults
 from sim.sweeps.sensitivity import Indices, sweep_indices, variant_output
@@ -42,28 +41,6 @@ HTML_NAME = "report.html"
 CHARTS_DIR = "charts"
 #: Heatmaps are drawn for the pairs among this many factors (the most influential first).
 HEATMAP_FACTORS = 3
-
-
-@dataclass
-class Chart:
-    """A chart of the report: its figure, caption and section."""
-
-    figure: Figure
-    title: str
-    caption: str
-    section: str
-
-
-@dataclass
-class SweepReport:
-    """What the sweep report says, before it is rendered."""
-
-    title: str
-    facts: list[tuple[str, str]]
-    headline: list[str]
-    charts: dict[str, Chart] = field(default_factory=dict)
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    notes: dict[str, str] = field(default_factory=dict)
 
 
 def _value_text(value: Any) -> str:

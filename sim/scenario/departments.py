@@ -1,8 +1,10 @@
-"""The departments of a scenario: marketing, sales, service, and how complaints keep customers.
+"""The departments of a scenario: sales, service, and how complaints keep customers.
 
 Part of the scenario schema (``sim.scenario.schema`` holds the clock, the
-market and the scenario that ties them together, and re-exports these). Each
-table is one department of MODEL.md with its type, default and meaning.
+market and the scenario that ties them together, and re-exports these;
+marketing is in ``sim.scenario.marketing``, production and operations in
+``sim.scenario.operations``). Each table is one department of MODEL.md with its
+type, default and meaning.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from typing import Annotated, Literal
 from pydantic import Field, Strict, field_validator, model_validator
 
 from sim.distributions import Dist
-from sim.limits import MAX_COST_STRENGTH, MAX_DIALS_PER_BLOCK, MAX_MONEY, MIN_COST_PER_LEAD
+from sim.limits import (
+    MAX_DIALS_PER_BLOCK,
+    MAX_MEETINGS,
+    MAX_RECORD_WEIGHT,
+)
 from sim.scenario.fields import (
     CHOICE,
-    MONEY,
-    SHARE,
     STEPS,
     TEXTS,
     Duration,
@@ -24,9 +28,7 @@ from sim.scenario.fields import (
     FieldProblem,
     Headcount,
     Money,
-    Name,
     Number,
-    Rate,
     Share,
     Spec,
     Switch,
@@ -34,95 +36,18 @@ from sim.scenario.fields import (
     check_permutation,
     check_steps,
     kind,
-    unique_names,
 )
 
-SALES_WORK = ("complaint", "reorder", "onboarding", "lead", "expedite")
+SALES_WORK = (
+    "complaint",
+    "reorder",
+    "onboarding",
+    "contact",
+    "meeting",
+    "collection",
+    "expedite",
+)
 SERVICE_WORK = ("complaint", "reorder", "onboarding", "analysis")
-
-
-# ---------------------------------------------------------------- marketing
-
-
-class Channel(Spec):
-    """A marketing channel: where part of the budget goes and what leads it buys."""
-
-    name: Name = Field(description="Channel name.")
-    budget_share: Share = Field(description="Share of the marketing budget.")
-    cost_per_lead: Number = Field(
-        ge=MIN_COST_PER_LEAD,
-        le=MAX_MONEY,
-        description="Money per lead at zero insight.",
-        json_schema_extra=kind(MONEY),
-    )
-    intent: Share = Field(0.5, description="Intent of this channel's leads at zero insight.")
-    segments: tuple[str, ...] = Field(
-        (),
-        description="Segments it reaches (empty: all), split by their size.",
-        json_schema_extra=kind(TEXTS),
-    )
-
-
-class Insight(Spec):
-    """How service feedback improves marketing (levels in [0, 1])."""
-
-    initial: Share = Field(0.0, description="Insight at time 0.")
-    intent_strength: Share = Field(
-        0.5, description="At insight 1, lead intent moves this share of the way to 1."
-    )
-    fit_strength: Share = Field(
-        0.5, description="At insight 1, problems per order fall by this share (product fit)."
-    )
-    cost_strength: Number = Field(  # not Share: its bounds would override these
-        0.3,
-        ge=0,
-        le=MAX_COST_STRENGTH,
-        json_schema_extra=kind(SHARE),
-        description="At insight 1, cost per lead falls by this share (below 1: a lead "
-        "is never free).",
-    )
-    fade: Rate = Field(0.0, ge=0, description="Rate at which insight fades if not renewed.")
-
-
-class Marketing(Spec):
-    """Grain and glue: campaigns that turn budget into qualified leads."""
-
-    staff: Headcount = Field(0, description="Marketers.")
-    cost_per_head: Money = Field(0.0, description="Weekly cost of one marketer.")
-    budget_per_week: Money = Field(0.0, description="Campaign spend per week.")
-    capacity_per_head: Number = Field(
-        2500.0,
-        gt=0,
-        le=MAX_MONEY,
-        description="Budget per week one marketer can run at full effect.",
-        json_schema_extra=kind(MONEY),
-    )
-    overflow_efficiency: Share = Field(
-        0.3, description="Effect of each unit of budget beyond the staff's capacity."
-    )
-    research_share: Share = Field(
-        0.2, description="Share of marketers' hours spent on research and targeting."
-    )
-    channels: tuple[Channel, ...] = Field((), description="Where the budget goes.")
-    insight: Insight = Field(
-        default_factory=dict, validate_default=True, description="Feedback effects."
-    )
-
-    @field_validator("channels")
-    @classmethod
-    def _unique_channel_names(cls, channels: tuple[Channel, ...]) -> tuple[Channel, ...]:
-        unique_names(channels, "channel")
-        return channels
-
-    @model_validator(mode="after")
-    def _budget_has_channels(self) -> Marketing:
-        if self.budget_per_week > 0 and not self.channels:
-            raise ValueError("a budget_per_week needs at least one channel")
-        if self.channels:
-            total = sum(channel.budget_share for channel in self.channels)
-            if abs(total - 1.0) > 1e-6:
-                raise ValueError(f"channels' budget_share must add up to 1, got {total:g}")
-        return self
 
 
 # ---------------------------------------------------------------- sales
@@ -164,7 +89,9 @@ class SpeedToLead(Spec):
             "table": ("points", "interpolation"),
         }
         for name in ("half_life", "floor", "points", "interpolation"):
-            if name in self.model_fields_set and name not in reads[self.curve]:
+            default = type(self).model_fields[name].default
+            written = name in self.model_fields_set and getattr(self, name) != default
+            if written and name not in reads[self.curve]:
                 users = [curve for curve, names in reads.items() if name in names]
                 raise FieldProblem(
                     name,
@@ -185,16 +112,6 @@ class Prospecting(Spec):
     )
     hit_rate: Share = Field(0.01, description="Share of calls that become a meeting.")
     intent: Share = Field(0.15, description="Intent of a cold lead.")
-
-
-class Expediting(Spec):
-    """Sales hours spent chasing production and delivery of orders."""
-
-    share: Share = Field(0.0, description="Share of orders that need chasing.")
-    time: DurationDist = Field(
-        default_factory=lambda: Dist.fixed(0.0), description="Sales time per chased order."
-    )
-    repeat_orders: Switch = Field(True, description="Repeat orders need chasing too.")
 
 
 class _CustomerWork(Spec):
@@ -223,10 +140,24 @@ class Sales(_CustomerWork):
     )
     first_contact: DurationDist = Field(description="First contact and qualification of a lead.")
     closing_meetings: Whole = Field(
-        1, ge=0, le=20, description="Meetings to close a qualified lead."
+        1, ge=0, le=MAX_MEETINGS, description="Meetings a qualified lead needs before it decides."
     )
     meeting: DurationDist = Field(
         default_factory=lambda: Dist.fixed(0.0), description="Length of one closing meeting."
+    )
+    meeting_lead_time: DurationDist = Field(
+        default_factory=lambda: Dist.fixed(0.0),
+        description="How far ahead a closing meeting is booked (an appointment, e.g. '2 d').",
+    )
+    stall: Share = Field(
+        0.0,
+        description="Chance a closing meeting ends without progress, so another is booked.",
+    )
+    max_meetings: Whole = Field(
+        MAX_MEETINGS,
+        ge=1,
+        le=MAX_MEETINGS,
+        description="Meetings after which a lead that has not decided is lost to 'no decision'.",
     )
     collection: DurationDist = Field(
         default_factory=lambda: Dist.fixed(0.0), description="Booking the order and collecting."
@@ -248,17 +179,34 @@ class Sales(_CustomerWork):
     prospecting: Prospecting = Field(
         default_factory=dict, validate_default=True, description="Cold outreach."
     )
-    expediting: Expediting = Field(
-        default_factory=dict, validate_default=True, description="Chasing orders."
-    )
 
     @field_validator("priority")
     @classmethod
     def _priority_is_permutation(cls, priority: tuple[str, ...]) -> tuple[str, ...]:
         return check_permutation(priority, SALES_WORK)
 
+    @model_validator(mode="after")
+    def _meetings_fit(self) -> Sales:
+        if self.max_meetings < self.closing_meetings:
+            raise FieldProblem(
+                "max_meetings",
+                f"max_meetings ({self.max_meetings}) must be at least closing_meetings "
+                f"({self.closing_meetings})",
+            )
+        return self
+
 
 # ---------------------------------------------------------------- service
+
+
+class RecordWeights(Spec):
+    """How much one handled request of each kind tells marketing (one record = 1)."""
+
+    complaint: Number = Field(1.0, ge=0, le=MAX_RECORD_WEIGHT, description="A complaint.")
+    reorder: Number = Field(1.0, ge=0, le=MAX_RECORD_WEIGHT, description="A re-order booking.")
+    onboarding: Number = Field(
+        1.0, ge=0, le=MAX_RECORD_WEIGHT, description="A new customer set up."
+    )
 
 
 class Feedback(Spec):
@@ -280,6 +228,16 @@ class Feedback(Spec):
     )
     half_saturation: Number = Field(
         40.0, gt=0, description="Records in a report that give half the learning rate."
+    )
+    weights: RecordWeights = Field(
+        default_factory=dict,
+        validate_default=True,
+        description="What one record of each kind counts for in a report.",
+    )
+    delay: Duration = Field(
+        0.0,
+        ge=0,
+        description="Time from a report until marketing's changes (targeting, product) act.",
     )
 
 

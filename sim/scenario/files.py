@@ -29,8 +29,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from sim.limits import MAX_EXTENDS_DEPTH, MAX_FILE_BYTES, MAX_NESTING
-from sim.scenario import paths
 from sim.scenario.fields import FieldProblem
+from sim.scenario.paths import PathError
+from sim.scenario.paths import set_path as set_dotted_path
 from sim.scenario.schema import Scenario
 from sim.units import DEFAULT_WEEK_HOURS
 
@@ -228,8 +229,8 @@ def set_path(raw: dict[str, Any], dotted: str, value: Any, source: str) -> None:
             source, [(dotted, "a dotted path needs a key between dots, e.g. sales.staff")]
         )
     try:
-        paths.set_path(raw, dotted, value)
-    except paths.PathError as exc:
+        set_dotted_path(raw, dotted, value)
+    except PathError as exc:
         raise ScenarioError(source, [(exc.path, exc.message)]) from None
 
 

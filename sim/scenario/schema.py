@@ -33,11 +33,7 @@ from sim.limits import MAX_SEGMENT_SIZE, MAX_WEEK_HOURS, MAX_WORK
 from sim.scenario.departments import (
     SALES_WORK,
     SERVICE_WORK,
-    Channel,
-    Expediting,
     Feedback,
-    Insight,
-    Marketing,
     Prospecting,
     Retention,
     Sales,
@@ -60,18 +56,21 @@ from sim.scenario.fields import (
     kind,
     unique_names,
 )
+from sim.scenario.marketing import Channel, Insight, Marketing
+from sim.scenario.operations import Operations, Production, check_chasers
 
 __all__ = [
     "SALES_WORK",
     "SERVICE_WORK",
     "Channel",
     "Clock",
-    "Expediting",
     "Feedback",
     "Insight",
     "Market",
     "Marketing",
     "MoneySettings",
+    "Operations",
+    "Production",
     "Prospecting",
     "Retention",
     "Sales",
@@ -151,6 +150,12 @@ class Segment(Spec):
         json_schema_extra=kind("distribution of a duration, or none"),
     )
     reorder_rate: Rate = Field(0.0, ge=0, description="Repeat orders per active customer.")
+    reorder_gap: DurationDist | None = Field(
+        None,
+        description="Time between a customer's orders, any distribution (instead of "
+        "reorder_rate, which means exponential gaps of mean 1 / reorder_rate).",
+        json_schema_extra=kind("distribution of a duration, or none"),
+    )
     reorder_value: MoneyDist = Field(
         default_factory=lambda: Dist.fixed(0.0), description="Value of a repeat order (money)."
     )
@@ -183,7 +188,21 @@ class Segment(Spec):
                 raise ValueError("lead_rate is for size = 'unlimited'; use p_organic and q")
             if self.initial_customers > self.size:
                 raise ValueError("initial_customers cannot exceed size")
+        if self.reorder_gap is not None and self.reorder_rate:
+            raise FieldProblem(
+                "reorder_gap",
+                "give reorder_rate (exponential gaps) or reorder_gap (any distribution), not both",
+            )
+        if self.reorder_gap is not None and self.reorder_gap.mean <= 0:
+            raise FieldProblem("reorder_gap", "the time between orders must have a mean > 0")
         return self
+
+    @property
+    def orders_per_hour(self) -> float:
+        """Repeat orders per active customer and working hour (from either setting)."""
+        if self.reorder_gap is not None:
+            return 1.0 / self.reorder_gap.mean
+        return self.reorder_rate
 
 
 class Market(Spec):
@@ -220,6 +239,14 @@ class Scenario(Spec):
     retention: Retention = Field(
         default_factory=dict, validate_default=True, description="Complaint handling."
     )
+    production: Production = Field(
+        default_factory=dict,
+        validate_default=True,
+        description="Delivery of orders and who chases production.",
+    )
+    operations: Operations = Field(
+        default_factory=dict, validate_default=True, description="Operations department."
+    )
 
     _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
     _source: str = PrivateAttr(default="<memory>")
@@ -237,6 +264,7 @@ class Scenario(Spec):
                         f"unknown segment {segment!r}{did_you_mean}; "
                         f"segments: {', '.join(sorted(names))}",
                     )
+        check_chasers(self.production, self.operations)
         return self
 
     @model_validator(mode="after")
@@ -276,6 +304,7 @@ class Scenario(Spec):
             self.sales.staff * self.sales.cost_per_head
             + self.service.staff * self.service.cost_per_head
             + self.marketing.staff * self.marketing.cost_per_head
+            + self.operations.staff * self.operations.cost_per_head
         )
 
     @property
@@ -419,8 +448,9 @@ def expected_work(scenario: Scenario) -> list[WorkTerm]:
         add(
             "orders",
             f"orders of segment {name}",
-            customers * (1.0 + segment.reorder_rate * hours),
+            customers * (1.0 + segment.orders_per_hour * hours),
             f"{at}.reorder_rate",
+            f"{at}.reorder_gap",
             f"{at}.initial_customers",
             f"{at}.size",
         )
