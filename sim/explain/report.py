@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 
 from sim.charts.waterfall import group_label, headline, waterfall
 from sim.explain.core import Explanation
-from sim.figures import figure_label, scenario_label
+from sim.figures import figure_label, figure_title, scenario_label, scenario_subject
 from sim.formatting import format_interval, format_percent, format_value
 from sim.i18n import DEFAULT_LANG, text
 
@@ -85,13 +85,14 @@ def sentences(
             currency=currency,
         )
 
+    title = figure_title(figure, lang)
     lines = [
         text(
             "explain.sentence.total",
             lang,
-            a=scenario_label(str(start["group"]), lang),
-            b=scenario_label(str(end["group"]), lang),
-            figure=figure_label(figure, lang, currency),
+            a=scenario_subject(str(start["group"]), lang),
+            b=scenario_subject(str(end["group"]), lang),
+            figure=title.lower() if lang == "en" else title,
             a_value=format_value(figure, start["mean"], lang=lang, currency=currency),
             b_value=format_value(figure, end["mean"], lang=lang, currency=currency),
             total=interval(total),
