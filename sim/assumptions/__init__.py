@@ -171,13 +171,19 @@ def register_section(register: LoadedRegister, lang: str = DEFAULT_LANG) -> Any:
     )
 
 
+def unsourced_advantage(entry: Assumption) -> bool:
+    """An assumption on judgement alone that favours one firm."""
+    return entry.role == "assumption" and entry.judgement and entry.favours != FAVOURS_NEITHER
+
+
 def sweep_factors(
-    register: LoadedRegister, *, judgement_only: bool = False
+    register: LoadedRegister, *, advantages_only: bool = False
 ) -> list[dict[str, Any]]:
-    """The register's numeric ranges as sweep factors (design entries and non-numbers left out)."""
+    """The register's numeric ranges as sweep factors (design entries and non-numbers left
+    out); with ``advantages_only``, only the unsourced advantages."""
     factors = []
     for entry in register.spec.assumption:
-        if entry.role != "assumption" or (judgement_only and not entry.judgement):
+        if entry.role != "assumption" or (advantages_only and not unsourced_advantage(entry)):
             continue
         low, high = number(entry.low), number(entry.high)
         unit = unit_of(entry.low)
@@ -214,23 +220,24 @@ def sweep_text(
     method: str = "morris",
     samples: int = 10,
     replications: int = 1,
-    judgement_only: bool = False,
+    advantages_only: bool = False,
     name: str = "assumptions",
+    description: str | None = None,
     command: str = "",
 ) -> str:
     """A sweep file over the register's ranges, to be saved in ``sweep_folder``."""
-    factors = sweep_factors(register, judgement_only=judgement_only)
+    factors = sweep_factors(register, advantages_only=advantages_only)
     base = Path(register.source).parent
     scenarios = [
         os.path.relpath(base / path, sweep_folder).replace(os.sep, "/")
         for path in register.spec.scenarios
     ]
     lines = [
-        f"# Generated from {Path(register.source).as_posix()} by: {command}".rstrip(": "),
+        f"# Generated from {Path(register.source).name} by: {command}".rstrip(": "),
         "# Do not edit: change the register and generate it again "
         "(tests/test_assumptions.py checks that it is current).",
         f"name = {_toml(name)}",
-        f"description = {_toml(register.spec.description or 'the register ranges')}",
+        f"description = {_toml(description or register.spec.description or 'the ranges')}",
         f"scenarios = {_toml(scenarios)}",
         f"replications = {replications}",
         "seed = 0",
@@ -259,13 +266,18 @@ def meaning(path: str, lang: str = DEFAULT_LANG) -> str:
     return ""
 
 
+#: The sweeps generated from the register: a Morris screening of every range (which
+#: assumptions move the profit difference, which way, and where each firm wins), and
+#: Sobol' indices of the unsourced advantages (how much of the difference's variance
+#: each carries).
 DEFAULT_SWEEPS: dict[str, dict[str, Any]] = {
     "assumptions": {"method": "morris", "samples": 10, "replications": 1},
     "assumptions_sobol": {
         "method": "sobol",
-        "samples": 32,
+        "samples": 16,
         "replications": 1,
-        "judgement_only": True,
+        "advantages_only": True,
+        "description": "Sobol' indices of the unsourced advantages of the full system",
     },
 }
 
@@ -277,7 +289,7 @@ def shipped_sweeps(register: LoadedRegister, folder: str | Path) -> dict[str, st
             register,
             folder,
             name=name,
-            command=f"flocksim assumptions --write-sweeps {Path(folder).as_posix()}",
+            command="flocksim assumptions --write-sweeps scenarios/sweeps",
             **options,
         )
         for name, options in DEFAULT_SWEEPS.items()
@@ -306,5 +318,6 @@ __all__ = [
     "source_label",
     "sweep_factors",
     "sweep_text",
+    "unsourced_advantage",
     "varied",
 ]
