@@ -82,9 +82,8 @@ def test_a_value_the_files_no_longer_ship_is_found(copy):
         encoding="utf-8",
     )
     problems = check_register(load_register(copy / "assumptions.toml"))
-    assert ("assumption.1 (money.gross_margin)", "value 0.4 is not what sales-only ships (0.45)") in (
-        problems
-    )
+    expected = "value 0.4 is not what sales-only ships (0.45)"
+    assert ("assumption.1 (money.gross_margin)", expected) in problems
 
 
 def test_a_setting_the_files_add_is_found(copy):

@@ -91,7 +91,8 @@ def test_a_bad_group_file_names_the_file_and_the_field(capsys, tmp_path):
     groups = tmp_path / "groups.toml"
     groups.write_text('[[group]]\nname = "x"\npath = ["sales"]\n', encoding="utf-8")
     result = cli(capsys, "explain", SALES_ONLY, FULL_SYSTEM, "--groups", str(groups), *SHORT)
-    assert_one_line_error(result, "groups.toml", "group.0.path: unknown key (did you mean 'paths'?)")
+    expected = "group.0.path: unknown key (did you mean 'paths'?)"
+    assert_one_line_error(result, "groups.toml", expected)
 
 
 def test_an_unknown_figure_is_refused_before_anything_runs(capsys, tmp_path):
