@@ -10,7 +10,7 @@ ARGS ?=
 .PHONY: help venv run test test-fast lint format bench notebooks clean
 
 help:
-	@echo "make run        compare sales_only and full_system (table, charts, report under results/)"
+	@echo "make run        compare sales_only and full_system (table, charts, where the difference comes from, report under results/)"
 	@echo "make test       the whole test suite, statistical checks included"
 	@echo "make test-fast  the suite without the slow statistical checks"
 	@echo "make lint       ruff and mypy"
@@ -33,7 +33,7 @@ $(DEV_STAMP): $(RUN_STAMP)
 venv: $(DEV_STAMP)
 
 run: $(RUN_STAMP)
-	$(BIN)/flocksim compare scenarios/sales_only.toml scenarios/full_system.toml --precision 0.05 --report $(ARGS)
+	$(BIN)/flocksim compare scenarios/sales_only.toml scenarios/full_system.toml --precision 0.05 --report --explain $(ARGS)
 
 test: $(DEV_STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest $(ARGS)

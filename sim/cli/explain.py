@@ -1,11 +1,10 @@
-"""``flocksim explain`` (where a difference comes from) and ``flocksim assumptions``.
+"""``flocksim explain``: where a difference comes from.
 
 ``explain A B`` prints each group's contribution to the paired difference B - A
 with its 95% CI and writes the tables, the waterfall charts (PNG and SVG) and
-``explain.json`` to ``--out``. ``assumptions`` prints the register of the
-headline pair, checked against the scenario files, and can write the sweep
-files generated from it. :func:`report_extras` gives the report its sections
-on both (``compare --report``, ``report``).
+``explain.json`` to ``--out``. :func:`report_extras` gives the report its
+sections on the explanation and on the assumptions register (``compare
+--report``, ``report``); ``flocksim assumptions`` is in ``sim.cli.assumptions``.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sim.cli.assumptions import add_assumptions_command
 from sim.cli.common import EXIT_OK, UsageError, available_cores, positive, seed_option
 from sim.cli.output import NUMERIC_FORMATS, emit_numbers
 from sim.i18n import LANGUAGES
@@ -81,26 +81,7 @@ def add_explain_commands(commands: Any) -> None:
     )
     explain.add_argument("--lang", choices=LANGUAGES, default="en", help="language (en or zh)")
     explain.set_defaults(handler=cmd_explain)
-
-    assumptions = commands.add_parser(
-        "assumptions", help="print the assumptions register, checked against its scenarios"
-    )
-    assumptions.add_argument(
-        "file", nargs="?", metavar="FILE", help="the register (default scenarios/assumptions.toml)"
-    )
-    assumptions.add_argument(
-        "--format",
-        choices=("table", "csv", "json", "markdown"),
-        default="table",
-        help="how to print it (csv and json: one record per setting)",
-    )
-    assumptions.add_argument("--lang", choices=LANGUAGES, default="en", help="language")
-    assumptions.add_argument(
-        "--write-sweeps",
-        metavar="DIR",
-        help="write the sweep files generated from the register into DIR (scenarios/sweeps)",
-    )
-    assumptions.set_defaults(handler=cmd_assumptions)
+    add_assumptions_command(commands)
 
 
 class _Progress:
@@ -239,82 +220,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_assumptions(args: argparse.Namespace) -> int:
-    """Print the register; a register out of date with its scenarios is an error."""
-    from sim.assumptions import (
-        DEFAULT_REGISTER,
-        RegisterError,
-        check_register,
-        display_rows,
-        load_register,
-        register_frame,
-        shipped_sweeps,
-    )
-
-    path = Path(args.file) if args.file else DEFAULT_REGISTER
-    try:
-        register = load_register(path)
-    except RegisterError as exc:
-        raise UsageError(str(exc)) from None
-    problems = check_register(register)
-    if problems:
-        field, problem = problems[0]
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise UsageError(f"{path}: {field}: {problem}{more}; the register is out of date")
-    if args.write_sweeps:
-        folder = Path(args.write_sweeps)
-        if not folder.is_dir():
-            raise UsageError(f"--write-sweeps {folder}: no such folder")
-        for name, content in shipped_sweeps(register, folder).items():
-            (folder / name).write_text(content, encoding="utf-8")
-            print(f"wrote {folder / name}", file=sys.stderr)
-        return EXIT_OK
-    if args.format in NUMERIC_FORMATS:
-        sys.stdout.write(emit_numbers(register_frame(register), args.format))
-        return EXIT_OK
-    headers, rows = display_rows(register, args.lang)
-    if args.format == "markdown":
-        lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-        lines += ["| " + " | ".join(row) + " |" for row in rows]
-        sys.stdout.write("\n".join(lines) + "\n")
-    else:
-        import pandas as pd
-
-        sys.stdout.write(pd.DataFrame(rows, columns=list(headers)).to_string(index=False) + "\n")
-    return EXIT_OK
-
-
-def find_register(sources: list[str], names: list[str]) -> Any:
-    """The register beside the compared scenario files (their folder or the one above)
-    that names at least one of the compared scenarios, or None."""
-    from sim.assumptions import RegisterError, check_register, load_register
-
-    seen: set[Path] = set()
-    for source in sources:
-        folder = Path(source).parent
-        for candidate in (folder / "assumptions.toml", folder.parent / "assumptions.toml"):
-            if candidate in seen or not candidate.is_file():
-                continue
-            seen.add(candidate)
-            try:
-                register = load_register(candidate)
-            except RegisterError as exc:
-                log.warning("assumptions register not shown: %s", exc)
-                continue
-            if set(register.names) & set(names):
-                problems = check_register(register)
-                if problems:
-                    log.warning("%s is out of date: %s: %s", candidate, *problems[0])
-                return register
-    return None
-
-
 def report_extras(
     out: Path, sources: list[str], names: list[str], lang: str, currency: str | None
 ) -> tuple[list[Any], dict[str, Any]]:
     """The report's sections on where the difference comes from (if ``out/explain``
     holds an explanation) and on the assumptions (if a register names the scenarios)."""
     from sim.assumptions import register_section
+    from sim.cli.assumptions import find_register
     from sim.explain import ExplainError
     from sim.explain.report import explain_section
     from sim.explain.store import load_explanation
