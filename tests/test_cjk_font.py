@@ -16,10 +16,10 @@ from pathlib import Path
 import matplotlib.image as mpimg
 import pandas as pd
 import pytest
+from fakes import comparison_frame
 from fontTools.ttLib import TTFont
 
 from sim import charts
-from sim.analysis import COMPARISON_COLUMNS
 
 CHINESE = ("只有销售部", "完整营销系统")
 
@@ -43,13 +43,12 @@ def chinese_tables() -> dict[str, pd.DataFrame]:
         ]
     )
     nan = math.nan
-    comparison = pd.DataFrame(
+    comparison = comparison_frame(
         [
             ("profit", CHINESE[0], 3, 1e6, 0.9e6, 1.1e6, nan, nan, nan, nan, nan),
             ("profit", CHINESE[1], 3, 2e6, 1.9e6, 2.1e6, 1e6, 0.9e6, 1.1e6, 1.0, 1.0),
-        ],
-        columns=list(COMPARISON_COLUMNS[:-1]),
-    ).assign(pairing=math.nan)
+        ]
+    )
     weekly = pd.DataFrame(
         [
             {"scenario": s, "replication": r, "week": w, "revenue": 100.0 * w + r, "insight": 0.1}
