@@ -5,12 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
+APP_STAMP := $(VENV)/.installed-app
 ARGS ?=
 
-.PHONY: help venv run test test-fast lint format bench notebooks clean
+.PHONY: help venv run app test test-fast lint format bench notebooks workshop clean
 
 help:
 	@echo "make run        compare sales_only and full_system (table, charts, report under results/)"
+	@echo "make app        the workshop's browser app on http://127.0.0.1:8050 (ARGS=\"--lang zh\")"
 	@echo "make test       the whole test suite, statistical checks included"
 	@echo "make test-fast  the suite without the slow statistical checks"
 	@echo "make lint       ruff and mypy"
@@ -30,10 +32,18 @@ $(DEV_STAMP): $(RUN_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(DEV_STAMP)
 
+# the app's extra (Shiny) alone; the dev extra includes it
+$(APP_STAMP): $(RUN_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[app]'
+	touch $(APP_STAMP)
+
 venv: $(DEV_STAMP)
 
 run: $(RUN_STAMP)
 	$(BIN)/flocksim compare scenarios/sales_only.toml scenarios/full_system.toml --precision 0.05 --report $(ARGS)
+
+app: $(APP_STAMP)
+	$(BIN)/flocksim app $(ARGS)
 
 test: $(DEV_STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest $(ARGS)
