@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from browser_ci import pytest_runtest_makereport  # noqa: F401  (under CI a browser test may not skip)
 from hypothesis import settings
 
 import sim
