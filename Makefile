@@ -19,6 +19,7 @@ help:
 	@echo "make format     ruff format and import sorting"
 	@echo "make bench      the performance benchmark (results/bench/)"
 	@echo "make notebooks  execute the notebooks into results/notebooks/ (outputs never committed)"
+	@echo "make workshop   the facilitator kit in English and Chinese under results/workshop/"
 
 # `make run` installs only what the simulator needs (quick on a fresh machine);
 # the test, lint and notebook targets add the development tools on top.
@@ -65,6 +66,9 @@ bench: $(RUN_STAMP)
 
 notebooks: $(DEV_STAMP)
 	MPLBACKEND=Agg $(BIN)/python notebooks/execute.py notebooks --out results/notebooks
+
+workshop: $(DEV_STAMP)
+	MPLBACKEND=Agg $(BIN)/python tools/build_workshop.py --out results/workshop $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
