@@ -206,7 +206,15 @@ def page(context: Any, app_url: str) -> Iterator[Page]:
         opened.close()
 
 
-def test_the_page_loads_with_both_firms_and_needs_no_internet(page: Page) -> None:
+@pytest.fixture(scope="module")
+def article() -> Any:
+    """The levers of the scenario files (what the page opens with)."""
+    from sim.app.model import Firms, Levers
+
+    return Levers.article(Firms.load())
+
+
+def test_the_page_loads_with_both_firms_and_needs_no_internet(page: Page, article: Any) -> None:
     assert "where do the salespeople's hours go" in page.text("body").lower()
     verdict = page.text(".verdict")
     assert "Over 2 years the full system earns" in verdict
@@ -215,12 +223,12 @@ def test_the_page_loads_with_both_firms_and_needs_no_internet(page: Page) -> Non
     assert "EUR" in page.profit_cell(1)
     assert "[" in page.profit_cell(1)
     assert "Both firms cost the same a week" in page.text("#cost-readout")
-    assert page.slider_value("sales_only_staff") == 10
+    assert page.slider_value("sales_only_staff") == article.sales_only_staff
     shot = page.screenshot("app_en.png")
     assert shot.stat().st_size > 50_000
 
 
-def test_moving_the_salespeople_slider_redraws_the_hours_and_the_profit(page: Page) -> None:
+def test_moving_the_salespeople_slider_redraws_the_hours_and_the_profit(page: Page, article):
     hours = page.page.get_attribute("#hours-chart", "src")
     profit = page.profit_cell(1)
     page.watch_busy()
@@ -236,7 +244,7 @@ def test_moving_the_salespeople_slider_redraws_the_hours_and_the_profit(page: Pa
         arg=[hours, profit],
         timeout=WAIT_MS,
     )
-    assert page.slider_value("sales_only_staff") == 12
+    assert page.slider_value("sales_only_staff") == article.sales_only_staff + 2
     assert page.profit_cell(1) != profit
     assert "no longer cost the same" in page.text("#cost-readout")
     assert page.busy_seen(), "no running banner while both firms ran"
@@ -267,7 +275,10 @@ def test_the_language_switch_shows_chinese_in_the_packages_font(page: Page) -> N
     page.screenshot("app_zh.png")
 
 
-def test_a_market_smaller_than_the_customers_is_a_message_and_one_click_resets(page: Page):
+def test_a_market_smaller_than_the_customers_is_a_message_and_one_click_resets(page, article):
+    from sim.app.model import LEVER_RANGES, Firms
+
+    customers = Firms.load().customers
     market = page.slider("market_size")
     handle = market.locator(".irs-handle").bounding_box()
     line = market.locator(".irs-line").bounding_box()
@@ -276,9 +287,9 @@ def test_a_market_smaller_than_the_customers_is_a_message_and_one_click_resets(p
     page.page.mouse.move(line["x"] - 30, handle["y"] + handle["height"] / 2, steps=8)
     page.page.mouse.up()
     page.page.wait_for_selector(".problem", timeout=WAIT_MS)
-    assert page.slider_value("market_size") == 100
+    assert page.slider_value("market_size") == LEVER_RANGES["market_size"][0]
     problem = page.text(".problem")
-    assert "smaller than the 400 customers" in problem
+    assert f"smaller than the {customers:,} customers" in problem
     body = page.text("body")
     assert "Traceback" not in body
     assert "Error" not in body
@@ -288,4 +299,4 @@ def test_a_market_smaller_than_the_customers_is_a_message_and_one_click_resets(p
     page.page.get_by_role("button", name="The article's firms").click()
     page.page.wait_for_selector("#hours-chart", timeout=WAIT_MS)
     assert page.page.locator(".problem").count() == 0
-    assert page.slider_value("market_size") == 20_000
+    assert page.slider_value("market_size") == article.market_size
