@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from backtests import scenario_files as shipped_scenario_files
+from browser_ci import pytest_runtest_makereport  # noqa: F401  (under CI a browser test may not skip)
 from hypothesis import settings
 
 import sim

@@ -103,3 +103,19 @@ def test_a_character_outside_the_font_warns_so_the_check_can_fail():
     )  # 龘: not in GB 2312, so not in the subset
     with pytest.warns(UserWarning, match="missing from font"):
         fig.savefig(io.BytesIO(), format="png")
+
+
+def test_chinese_text_wraps_anywhere_but_inside_a_number_or_a_word():
+    from sim.charts._fonts import _fill
+
+    sentence = "完整营销系统为 1.1 小时：它的 3 名销售人员每人每周要接 9.6 条呼入线索"
+    for width in range(12, 60):
+        lines = _fill(sentence, width).split("\n")
+        assert "".join(lines).replace(" ", "") == sentence.replace(" ", "")
+        for before, after in zip(lines, lines[1:], strict=False):
+            assert not (
+                before[-1:].isascii() and before[-1:].isalnum() and after[:1] in "0123456789."
+            ), (
+                width,
+                lines,
+            )
