@@ -5,18 +5,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
+APP_STAMP := $(VENV)/.installed-app
 ARGS ?=
 
-.PHONY: help venv run test test-fast lint format bench notebooks clean
+.PHONY: help venv run app test test-fast lint format bench notebooks workshop clean
 
 help:
 	@echo "make run        compare sales_only and full_system (table, charts, where the difference comes from, report under results/)"
+	@echo "make app        the workshop's browser app on http://127.0.0.1:8050 (ARGS=\"--lang zh\")"
 	@echo "make test       the whole test suite, statistical checks included"
 	@echo "make test-fast  the suite without the slow statistical checks"
 	@echo "make lint       ruff and mypy"
 	@echo "make format     ruff format and import sorting"
 	@echo "make bench      the performance benchmark (results/bench/)"
 	@echo "make notebooks  execute the notebooks into results/notebooks/ (outputs never committed)"
+	@echo "make workshop   the facilitator kit in English and Chinese under results/workshop/"
 
 # `make run` installs only what the simulator needs (quick on a fresh machine);
 # the test, lint and notebook targets add the development tools on top.
@@ -30,10 +33,18 @@ $(DEV_STAMP): $(RUN_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(DEV_STAMP)
 
+# the app's extra (Shiny) alone; the dev extra includes it
+$(APP_STAMP): $(RUN_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[app]'
+	touch $(APP_STAMP)
+
 venv: $(DEV_STAMP)
 
 run: $(RUN_STAMP)
 	$(BIN)/flocksim compare scenarios/sales_only.toml scenarios/full_system.toml --precision 0.05 --report --explain $(ARGS)
+
+app: $(APP_STAMP)
+	$(BIN)/flocksim app $(ARGS)
 
 test: $(DEV_STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest $(ARGS)
@@ -55,6 +66,9 @@ bench: $(RUN_STAMP)
 
 notebooks: $(DEV_STAMP)
 	MPLBACKEND=Agg $(BIN)/python notebooks/execute.py notebooks --out results/notebooks
+
+workshop: $(DEV_STAMP)
+	MPLBACKEND=Agg $(BIN)/python tools/build_workshop.py --out results/workshop $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

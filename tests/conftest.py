@@ -1,9 +1,14 @@
-"""Shared fixtures (the repository's scenario files) and the Hypothesis profiles.
+"""Shared fixtures and the Hypothesis profiles.
 
-A test that takes an argument named ``scenario_file`` runs once per shipped
-scenario file (``tests/backtests.py`` says which files those are: everything
-under ``scenarios/`` but the sweep files); ``scenario_files`` is the same list
-as one fixture.
+- Scenario files: a test that takes an argument named ``scenario_file`` runs
+  once per shipped scenario file (``tests/backtests.py`` says which files those
+  are: everything under ``scenarios/`` but the sweep files); ``scenario_files``
+  is the same list as one fixture; ``sales_only`` and ``full_system`` are the
+  headline pair.
+- Fakes (``tests/fakes.py``, a module so that worker processes can import the
+  fake replication models by name): the fake models, ``CHART_NAMES`` (what
+  ``sim.charts.all_charts`` makes, in order), ``SHARES`` (the five sales time
+  shares) and ``comparison_frame`` (a comparison table from hand-written rows).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from backtests import scenario_files as shipped_scenario_files
+from browser_ci import pytest_runtest_makereport  # noqa: F401  (under CI a browser test may not skip)
 from hypothesis import settings
 
 import sim

@@ -13,6 +13,7 @@ import matplotlib.image as mpimg
 import numpy as np
 import pandas as pd
 import pytest
+from fakes import CHART_NAMES, SHARES, comparison_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.collections import FillBetweenPolyCollection, LineCollection
@@ -21,15 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from sim import charts
-from sim.analysis import COMPARISON_COLUMNS
 
-SHARES = [
-    "sales_share_selling",
-    "sales_share_prospecting",
-    "sales_share_servicing",
-    "sales_share_expediting",
-    "sales_share_idle",
-]
 MINUS = "\N{MINUS SIGN}"
 T_975_DF2 = 4.302652729911275  # Student t quantile 0.975 with 2 degrees of freedom
 
@@ -77,7 +70,7 @@ def make_comparison() -> pd.DataFrame:
         ("customers_won", "sales_only", 3, 40.0, 36.0, 44.0, nan, nan, nan, nan, nan),
         ("customers_won", "full_system", 3, 55.0, 50.0, 60.0, 15.0, 10.0, 20.0, 0.375, 1.0),
     ]  # fmt: skip
-    return pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS[:-1])).assign(pairing=math.nan)
+    return comparison_frame(rows)
 
 
 def make_weekly(warmup_weeks: int = 1) -> pd.DataFrame:
@@ -649,16 +642,7 @@ def test_wait_to_contact_without_contacts_says_so():
 # All charts, saving, global state
 # --------------------------------------------------------------------------
 
-ALL_NAMES = [
-    "sales_time_use",
-    "key_figures",
-    "paired_differences",
-    "weekly_revenue",
-    "weekly_customers_active",
-    "lead_funnel",
-    "wait_to_contact",
-    "insight_over_time",
-]
+ALL_NAMES = list(CHART_NAMES)
 
 
 def build_all() -> dict[str, Figure]:

@@ -16,10 +16,10 @@ from pathlib import Path
 import matplotlib.image as mpimg
 import pandas as pd
 import pytest
+from fakes import comparison_frame
 from fontTools.ttLib import TTFont
 
 from sim import charts
-from sim.analysis import COMPARISON_COLUMNS
 
 CHINESE = ("只有销售部", "完整营销系统")
 
@@ -43,13 +43,12 @@ def chinese_tables() -> dict[str, pd.DataFrame]:
         ]
     )
     nan = math.nan
-    comparison = pd.DataFrame(
+    comparison = comparison_frame(
         [
             ("profit", CHINESE[0], 3, 1e6, 0.9e6, 1.1e6, nan, nan, nan, nan, nan),
             ("profit", CHINESE[1], 3, 2e6, 1.9e6, 2.1e6, 1e6, 0.9e6, 1.1e6, 1.0, 1.0),
-        ],
-        columns=list(COMPARISON_COLUMNS[:-1]),
-    ).assign(pairing=math.nan)
+        ]
+    )
     weekly = pd.DataFrame(
         [
             {"scenario": s, "replication": r, "week": w, "revenue": 100.0 * w + r, "insight": 0.1}
@@ -104,3 +103,19 @@ def test_a_character_outside_the_font_warns_so_the_check_can_fail():
     )  # 龘: not in GB 2312, so not in the subset
     with pytest.warns(UserWarning, match="missing from font"):
         fig.savefig(io.BytesIO(), format="png")
+
+
+def test_chinese_text_wraps_anywhere_but_inside_a_number_or_a_word():
+    from sim.charts._fonts import _fill
+
+    sentence = "完整营销系统为 1.1 小时：它的 3 名销售人员每人每周要接 9.6 条呼入线索"
+    for width in range(12, 60):
+        lines = _fill(sentence, width).split("\n")
+        assert "".join(lines).replace(" ", "") == sentence.replace(" ", "")
+        for before, after in zip(lines, lines[1:], strict=False):
+            assert not (
+                before[-1:].isascii() and before[-1:].isalnum() and after[:1] in "0123456789."
+            ), (
+                width,
+                lines,
+            )

@@ -4,35 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
+from fakes import noisy_model
 
 import sim
 from sim.experiments import ExperimentError, baseline_name, comparable_figures
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
-
-
-def noisy_model(scenario, seed, replication, keep):
-    """Revenue grows with the sales staff; the noise is paired on (seed, replication).
-
-    Module level so that worker processes can unpickle it.
-    """
-    rng = np.random.default_rng([seed, replication])
-    shared = rng.normal(0.0, 100.0)  # common to every scenario: cancels in a paired difference
-    own = np.random.default_rng([seed, replication, scenario.sales.staff]).normal(0.0, 5.0)
-    return {
-        "summary": pd.DataFrame(
-            {
-                "scenario": [scenario.name],
-                "replication": [replication],
-                "seed": [seed],
-                "revenue": [1000.0 * scenario.sales.staff + shared + own],
-                "complaints": [np.nan if scenario.sales.staff > 9 else 1.0],
-            }
-        )
-    }
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,11 @@ from sim.charts import CHART_NAMES
 from sim.figures import SALES_CATEGORIES, SALES_SHARE_COLUMNS, figure_label, figure_title
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = [*sorted((ROOT / "sim").rglob("*.py")), ROOT / "notebooks" / "workshop.ipynb"]
+SOURCES = [
+    *sorted((ROOT / "sim").rglob("*.py")),
+    ROOT / "notebooks" / "workshop.ipynb",
+    *sorted((ROOT / "docs" / "workshop" / "notebooks").glob("*.ipynb")),
+]
 
 
 def literal_keys() -> set[str]:

@@ -17,6 +17,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from fakes import fake_model, slow_model
 
 import sim
 from sim.interrupts import RunInterrupted, SignalGuard, interruptible
@@ -32,21 +33,6 @@ def pair() -> list[sim.Scenario]:
     return [first, sim.with_overrides(first, {"name": "bigger", "sales.staff": 3})]
 
 
-def fake_model(scenario, seed, replication, keep):
-    """One summary row and a two-row weekly table per replication (module level: picklable)."""
-    revenue = 100.0 + replication % 7 + (3 * replication % 5 if scenario.name == "bigger" else 0)
-    tables = {
-        "summary": pd.DataFrame(
-            {"scenario": [scenario.name], "replication": [replication], "revenue": [revenue]}
-        )
-    }
-    if "weekly" in keep:
-        tables["weekly"] = pd.DataFrame(
-            {"scenario": scenario.name, "replication": replication, "week": [0, 1]}
-        )
-    return tables
-
-
 def interrupted_at(name: str, at: int):
     """A model that is interrupted (as by Ctrl-C) when it reaches ``name``'s replication ``at``."""
 
@@ -58,18 +44,14 @@ def interrupted_at(name: str, at: int):
     return model
 
 
-def slow_model(scenario, seed, replication, keep):
-    time.sleep(0.05)
-    return fake_model(scenario, seed, replication, keep)
-
-
 def test_run_keeps_the_whole_replications_finished_before_an_interrupt(pair):
     with pytest.raises(RunInterrupted) as info:
         sim.run(pair[0], 10, model=interrupted_at("mmc", 4), keep=("weekly",))
     results = info.value.results
     assert results is not None
     assert results.summary["replication"].tolist() == [0, 1, 2, 3]
-    assert results.weekly["replication"].tolist() == [0, 0, 1, 1, 2, 2, 3, 3]
+    # the fake's weekly table has r % 3 + 1 rows for replication r
+    assert results.weekly["replication"].tolist() == [0, 1, 1, 2, 2, 2, 3]
     assert results.manifest["replications"] == 10  # asked for; mark_partial counts the rest
     assert info.value.exit_code == 130
     assert info.value.signal_name == "SIGINT"
@@ -157,13 +139,14 @@ def test_the_guard_holds_a_first_signal_and_gives_way_to_a_second():
 
 def test_a_half_added_replication_is_rolled_back():
     tally = _Tally(TABLES)
-    tally.add(fake_model(SimpleNamespace(name="x"), 0, 0, TABLES))
+    scenario = SimpleNamespace(name="x", hash="h", sales=SimpleNamespace(staff=1))
+    tally.add(fake_model(scenario, 0, 1, TABLES))  # two weekly rows
     # as if the interrupt landed in the middle of the next ``add``
     tally.columns["scenario"].append("x")
     tally.parts["weekly"].append(pd.DataFrame({"week": [0]}))
     tally.rollback()
     frames = tally.frames()
-    assert frames["summary"]["replication"].tolist() == [0]
+    assert frames["summary"]["replication"].tolist() == [1]
     assert frames["weekly"]["week"].tolist() == [0, 1]
 
 

@@ -10,18 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from fakes import CHART_NAMES, SHARES, comparison_frame
 
 from sim import report
-from sim.analysis import COMPARISON_COLUMNS
 from sim.charts import all_charts
 
-SHARES = [
-    "sales_share_selling",
-    "sales_share_prospecting",
-    "sales_share_servicing",
-    "sales_share_expediting",
-    "sales_share_idle",
-]
 ODD = "<b>x</b>"  # a scenario name that must be escaped
 TITLE = "Q&A <i>report</i>"
 
@@ -107,7 +100,7 @@ def make_comparison(names=("sales_only", ODD)) -> pd.DataFrame:
         ("customers_won", base, 3, 40.0, 36.0, 44.0, nan, nan, nan, nan, nan),
         ("customers_won", other, 3, 55.0, 50.0, 60.0, 15.0, 10.0, 20.0, 0.375, 2 / 3),
     ]  # fmt: skip
-    return pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS[:-1])).assign(pairing=math.nan)
+    return comparison_frame(rows)
 
 
 SCENARIOS = {
@@ -177,16 +170,7 @@ def parse(html: str) -> TagCollector:
     return parser
 
 
-EXPECTED_CHARTS = [
-    "sales_time_use",
-    "key_figures",
-    "paired_differences",
-    "weekly_revenue",
-    "weekly_customers_active",
-    "lead_funnel",
-    "wait_to_contact",
-    "insight_over_time",
-]
+EXPECTED_CHARTS = list(CHART_NAMES)
 
 # --------------------------------------------------------------------------
 # Files and charts

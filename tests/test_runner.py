@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from fakes import fake_model, keep_ignoring_model, slow_early_model
 
 import sim
 from sim.results import TABLES
@@ -18,51 +18,6 @@ SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 @pytest.fixture(scope="module")
 def scenario() -> sim.Scenario:
     return sim.load_scenario(SCENARIOS / "validation" / "mmc.toml")
-
-
-def fake_model(scenario, seed, replication, keep):
-    """Tables that say who made them; row counts vary with the replication.
-
-    Module level so that worker processes can unpickle it.
-    """
-    tables = {
-        "summary": pd.DataFrame(
-            {
-                "scenario": [scenario.name],
-                "replication": [replication],
-                "seed": [seed],
-                "hash": [scenario.hash],
-                "staff": [scenario.sales.staff],
-                "revenue": [1000.0 * seed + replication],
-            }
-        )
-    }
-    rows = replication % 3 + 1
-    if "weekly" in keep:
-        tables["weekly"] = pd.DataFrame(
-            {
-                "scenario": scenario.name,
-                "replication": replication,
-                "week": range(rows),
-                "revenue": [float(replication * 10 + week) for week in range(rows)],
-            }
-        )
-    if "leads" in keep:
-        tables["leads"] = pd.DataFrame(
-            {"scenario": scenario.name, "replication": replication, "lead_id": range(rows + 1)}
-        )
-    return tables
-
-
-def slow_early_model(scenario, seed, replication, keep):
-    """The fake, but early replications finish last (to test ordering with workers)."""
-    time.sleep(max(0.0, 0.15 - 0.05 * replication))
-    return fake_model(scenario, seed, replication, keep)
-
-
-def keep_ignoring_model(scenario, seed, replication, keep):
-    """A model that returns every table whatever ``keep`` says."""
-    return fake_model(scenario, seed, replication, TABLES)
 
 
 class Recorder:

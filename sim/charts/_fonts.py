@@ -62,11 +62,18 @@ def _fill(line: str, width: int) -> str:
     for char in line:
         # a closing mark never starts a line (kinsoku): it stays with the text before it
         if _width(current + char) > width and char not in _NO_LINE_START:
-            lines.append(current)
-            current = char.lstrip()
+            # nor is a number or a Latin word cut in two ("1.1 小时", not "1" / ".1 小时")
+            word = len(current) - len(current.rstrip(_WORD)) if char in _WORD else 0
+            if 0 < word < len(current):
+                lines.append(current[:-word].rstrip())
+                current = current[-word:] + char
+            else:
+                lines.append(current)
+                current = char.lstrip()
         else:
             current += char
     return "\n".join([*lines, current])
 
 
 _NO_LINE_START: Final = frozenset("，。、：；！？）》」』】%")
+_WORD: Final = "0123456789.,%+-ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"

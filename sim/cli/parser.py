@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from sim.cli.app import add_app_command
 from sim.cli.commands import (
     cmd_compare,
     cmd_reference,
@@ -203,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_sweep_commands(commands)
     add_explain_commands(commands)
+    add_app_command(commands)
     return parser
 
 

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 import pandas as pd
 
@@ -133,7 +133,25 @@ def _context(start_method: str | None) -> multiprocessing.context.BaseContext:
     return context
 
 
-class LocalExecutor:
+class _ClosedOnExit:
+    """An executor used as a context manager is closed when the block ends."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class LocalExecutor(_ClosedOnExit):
     """Tasks in this process (one worker) or in a pool of spawned processes."""
 
     def __init__(self, workers: int = 1, start_method: str | None = None) -> None:
@@ -173,19 +191,8 @@ class LocalExecutor:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
-    def __enter__(self) -> LocalExecutor:
-        return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class DaskExecutor:
+class DaskExecutor(_ClosedOnExit):
     """Tasks on a Dask cluster: the scheduler at ``address``, or a local cluster."""
 
     def __init__(self, address: str | None = None, workers: int = 1) -> None:
@@ -221,17 +228,6 @@ class DaskExecutor:
         self._client.close()
         if self._cluster is not None:
             self._cluster.close()
-
-    def __enter__(self) -> DaskExecutor:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def make_executor(kind: str, workers: int, address: str | None = None) -> Executor:

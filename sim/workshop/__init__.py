@@ -1,0 +1,1 @@
+"""The facilitator kit (docs/workshop): experiments, words, handouts and answer key."""
