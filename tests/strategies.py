@@ -58,8 +58,10 @@ shares = st.one_of(st.sampled_from([0.0, 1.0, 0.5]), st.floats(0.0, 1.0))
 # a point of [0, 1] with both ends likely, to scale into any range
 fractions = st.one_of(st.sampled_from([0.0, 1.0]), st.floats(0.0, 1.0))
 booleans = st.booleans()
-# names are text, and text may hold what a stream name uses as a separator
-names = st.text(alphabet="ab/ 中-", min_size=1, max_size=5)
+# names are text, and a name may hold what stream names are made of: the words that
+# name a source, and a "/" that joins them (see name_lists)
+path_words = st.sampled_from(["channel", "organic", "referral", "cold", "initial"])
+names = st.one_of(path_words, st.text(alphabet="ab/ 中-%", min_size=1, max_size=5))
 unique_names = {
     count: st.lists(names, min_size=count, max_size=count, unique=True) for count in (1, 2, 3)
 }
@@ -78,6 +80,18 @@ sales_orders = st.permutations(SALES_WORK)
 service_orders = st.permutations(SERVICE_WORK)
 staff = st.integers(0, MAX_STAFF)
 costs = st.one_of(st.just(0.0), st.floats(0.0, MAX_MONEY))
+
+
+@st.composite
+def name_lists(draw: st.DrawFn, count: int) -> list[str]:
+    """``count`` unique names; now and then one that extends another by a path part
+    ("a" and "a/channel"), as a stream name would."""
+    made = draw(unique_names[count])
+    if count > 1 and draw(booleans):
+        extended = f"{made[0]}/{draw(path_words)}"
+        if extended not in made:
+            made[1] = extended
+    return made
 
 
 def between(draw: st.DrawFn, low: float, high: float) -> float:
@@ -220,7 +234,7 @@ def channels(draw: st.DrawFn, count: int, segment_names: list[str]) -> list[dict
     """Marketing channels whose budget shares add up to 1."""
     weights = [_whole(draw, 1, 4) for _ in range(count)]
     made = []
-    for name, weight in zip(draw(unique_names[count]), weights, strict=True):
+    for name, weight in zip(draw(name_lists(count)), weights, strict=True):
         channel: dict[str, Any] = {
             "name": name,
             "budget_share": weight / sum(weights),
@@ -389,7 +403,7 @@ def scenario_dicts(draw: st.DrawFn) -> dict[str, Any]:
     warmup = _whole(draw, 0, weeks - 1)
     # a whole number of weeks, in weeks or in working days
     horizon = f"{weeks} w" if draw(booleans) else f"{5 * weeks} d"
-    segment_names = draw(unique_names[_whole(draw, 1, 3)])
+    segment_names = draw(name_lists(_whole(draw, 1, 3)))
     made = {
         "name": draw(names),
         "description": draw(st.text(max_size=20)),

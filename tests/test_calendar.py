@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conservation import check_books, check_ledgers, run_replication
+from conservation import Hang, check_books, check_ledgers, run_replication
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -111,6 +111,17 @@ def test_the_issues_week_lengths_are_where_the_float_floor_failed(week_hours, we
 
 
 # ---------------------------------------------------------------- runs
+
+
+def test_the_time_limit_catches_the_old_calendars_hang(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the float floor back in ``week_of``, a 36.6-hour week hangs and fails as one."""
+
+    def bare_floor(self: Calendar, time: float) -> int:
+        return math.floor(time / self.week_hours)
+
+    monkeypatch.setattr(Calendar, "week_of", bare_floor)
+    with pytest.raises(Hang, match="a hang"):
+        run_replication(small_firm(36.6, 8), seed=0, limit=2.0)
 
 
 def test_every_week_length_from_20_to_60_hours_runs_and_closes_its_ledgers() -> None:
