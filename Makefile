@@ -7,14 +7,16 @@ RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 APP_STAMP := $(VENV)/.installed-app
 ARGS ?=
+EXAMPLES ?= 5000
 
-.PHONY: help venv run app test test-fast lint format bench notebooks workshop clean
+.PHONY: help venv run app test test-fast fuzz lint format bench notebooks workshop clean
 
 help:
 	@echo "make run        compare sales_only and full_system (table, charts, where the difference comes from, report under results/)"
 	@echo "make app        the workshop's browser app on http://127.0.0.1:8050 (ARGS=\"--lang zh\")"
 	@echo "make test       the whole test suite, statistical checks included"
 	@echo "make test-fast  the suite without the slow statistical checks"
+	@echo "make fuzz       5,000 random scenarios over the whole schema (EXAMPLES=n for more or fewer)"
 	@echo "make lint       ruff and mypy"
 	@echo "make format     ruff format and import sorting"
 	@echo "make bench      the performance benchmark (results/bench/)"
@@ -51,6 +53,13 @@ test: $(DEV_STAMP)
 
 test-fast: $(DEV_STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest -m "not slow" $(ARGS)
+
+# The long run of tests/test_fuzz.py: EXAMPLES random valid scenarios, each one short
+# replication that must finish in time and keep the books; a failure is shrunk and
+# printed with its settings (ARGS go to pytest, e.g. ARGS=--hypothesis-seed=1).
+fuzz: $(DEV_STAMP)
+	MPLBACKEND=Agg FLOCKSIM_FUZZ_EXAMPLES=$(EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz.py \
+		-k test_random_scenarios_keep_the_books --hypothesis-show-statistics -p no:cacheprovider $(ARGS)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check sim tests benchmarks tools notebooks/execute.py

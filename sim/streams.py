@@ -17,6 +17,18 @@ import numpy as np
 from sim.distributions import Dist, sampler, uniforms
 
 
+def name_part(name: str) -> str:
+    """A name written in a scenario (a segment, a channel) as one part of a stream name.
+
+    Stream names join parts with ``/``; a name that holds a ``/`` would make
+    two different sources one stream name (segment ``"s/channel"``'s organic
+    inquiries and channel ``"organic"`` of segment ``"s"``), and the second
+    claim would fail. ``%`` and ``/`` are escaped, so every other name, and so
+    every stream of a scenario without them, keeps its name and its draws.
+    """
+    return name.replace("%", "%25").replace("/", "%2F")
+
+
 def stream_key(name: str) -> int:
     """A stable 64-bit integer for a stream name (independent of Python's hash seed)."""
     return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "little")

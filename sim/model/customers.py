@@ -59,6 +59,7 @@ from sim.model.leads import Lead
 from sim.model.segments import SegmentState
 from sim.model.work import Department
 from sim.scenario.schema import Production, Retention
+from sim.streams import name_part
 
 INITIAL, WON = "initial", "won"
 
@@ -200,7 +201,7 @@ class Customers:
         """The existing customer base at time 0 (their last order is in the past)."""
         for segment in self.segments:
             for index in range(segment.spec.initial_customers):
-                draws = self._draws(f"{segment.name}/initial", index)
+                draws = self._draws(f"{name_part(segment.name)}/initial", index)
                 customer = self._create(segment, INITIAL, 0.0, -1, draws)
                 customer.placed = 1
                 self._next_order(customer, draws.order(0))

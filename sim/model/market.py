@@ -42,6 +42,7 @@ from sim.model.draws import PATIENCE, LeadRows, quantile
 from sim.model.leads import COLD, MARKETING, ORGANIC, REFERRAL, Lead
 from sim.model.segments import SegmentState
 from sim.scenario.schema import Market as MarketSpec
+from sim.streams import name_part
 
 
 def _no_marketing(segment: SegmentState, now: float) -> None:
@@ -227,10 +228,11 @@ class Market:
 
 
 def source_path(segment: SegmentState, source: str, channel: str = "") -> str:
-    """A source's name in the streams: channels apart, so no channel name can collide."""
+    """A source's name in the streams: channels apart, and the names escaped
+    (``sim.streams.name_part``), so no segment or channel name can collide."""
     if source == MARKETING:
-        return f"{segment.name}/channel/{channel}"
-    return f"{segment.name}/{source}"
+        return f"{name_part(segment.name)}/channel/{name_part(channel)}"
+    return f"{name_part(segment.name)}/{source}"
 
 
 def _unwired(lead: Lead) -> None:
