@@ -52,6 +52,9 @@ class SweepSummary:
         difference there).
     method : str
         ``morris`` or ``sobol``.
+    note : str
+        Empty, or which variants the indices had to leave out (and why there
+        are none, if so).
     """
 
     scenario: str
@@ -63,6 +66,7 @@ class SweepSummary:
     share_high: float
     factors: pd.DataFrame
     method: str
+    note: str = ""
 
     @property
     def share(self) -> float:
@@ -112,7 +116,10 @@ def summarise_sweep(
         int(results.manifest["design"].get("levels") or 4),
         int(results.manifest["seed"]),
     )
-    table = indices.table.copy() if indices is not None else pd.DataFrame({"factor": list(names)})
+    note = indices.note if indices is not None else ""
+    table = pd.DataFrame({"factor": list(names)})
+    if indices is not None and not indices.table.empty:
+        table = indices.table.copy()
     unit = results.unit
     rows = []
     for position, name in enumerate(names):
@@ -155,6 +162,7 @@ def summarise_sweep(
         share_high=high,
         factors=table,
         method=results.method,
+        note=note,
     )
 
 

@@ -123,6 +123,7 @@ def _sweep_summary(args: argparse.Namespace, register: Any) -> int:
             "share": summary.share,
             "share_low": summary.share_low,
             "share_high": summary.share_high,
+            "note": summary.note,
             "factors": json.loads(emit_numbers(summary.factors, "json")),
         }
         sys.stdout.write(json.dumps(record, indent=2) + "\n")
@@ -143,13 +144,22 @@ def _sweep_summary(args: argparse.Namespace, register: Any) -> int:
             high=format_percent(summary.share_high, lang=args.lang),
         )
     )
-    shown = summary.factors.copy()
+    if summary.note:
+        print(summary.note)
+    shown = summary.factors.drop(columns=["source"], errors="ignore")
     for column in ("wins_low", "wins_high"):
         shown[column] = [format_percent(value, lang=args.lang) for value in shown[column]]
     for column in shown.columns:
         if shown[column].dtype.kind == "f":
-            shown[column] = shown[column].map(lambda value: f"{value:.4g}")
-    sys.stdout.write(shown.to_string(index=False) + "\n")
+            shown[column] = shown[column].map(lambda value: f"{value:.3g}")
+    headers = [str(column) for column in shown.columns]
+    rows = [[str(cell) for cell in row] for row in shown.itertuples(index=False)]
+    sys.stdout.write(text_columns(headers, rows, width=48))
+    print(
+        "wins_low, wins_high: share of the variants won with the setting in the lowest and "
+        "highest quarter of its range; diff_low, diff_high: the mean difference there; "
+        "sources: --format csv"
+    )
     return EXIT_OK
 
 

@@ -168,8 +168,9 @@ def _headline(report: SweepReport, results: SweepResults, figure: str, scenario:
 
 
 def _sensitivity(report: SweepReport, indices: Indices, figure: str) -> None:
-    if indices.table.empty:
+    if indices.note:
         report.notes["sensitivity"] = indices.note
+    if indices.table.empty:
         return
     report.charts["sensitivity"] = Chart(
         sensitivity_chart(indices.table, indices.method, figure),
