@@ -117,8 +117,10 @@ class Firms:
         if missing:
             raise FileNotFoundError(f"{folder}: no {' or '.join(missing)}")
         neutral = folder / NEUTRAL
+        sales_only, full_system = (load_scenario(folder / name) for name in FILES)
         return cls(
-            *(load_scenario(folder / name) for name in FILES),
+            sales_only,
+            full_system,
             neutral=load_scenario(neutral) if neutral.is_file() else None,
         )
 
