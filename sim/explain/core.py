@@ -59,9 +59,10 @@ from sim.scenario.settings import difference_units, flatten, resolved_settings
 
 log = logging.getLogger(__name__)
 
-#: Replications by default: the headline pair's 80 distinct runs each, within two
-#: minutes on two quiet cores (README, "Where the difference comes from").
-DEFAULT_REPLICATIONS = 6
+#: Replications by default: the headline pair's 80 distinct runs, three times each,
+#: take about a minute and a half on two quiet cores (README, "Where a difference
+#: comes from"); paired on the same seeds, three already separate its groups.
+DEFAULT_REPLICATIONS = 3
 
 #: Orders sampled per replication when there are more groups than ``EXACT_LIMIT``.
 DEFAULT_ORDERS = 32
