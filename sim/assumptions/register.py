@@ -38,7 +38,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from sim.explain.files import FileProblem, Spec, read_model
+from sim.files import FileProblem, Spec, read_model
 from sim.scenario import Scenario, ScenarioError, load_scenario, with_overrides
 from sim.scenario.paths import PathError, get_path
 from sim.scenario.settings import IGNORED, differences, flatten, resolved_settings

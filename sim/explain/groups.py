@@ -34,7 +34,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from sim.explain.files import FileProblem, Spec, read_model
+from sim.files import FileProblem, Spec, read_model
 from sim.scenario import Scenario
 from sim.scenario.settings import GROUPS, SHARED, flatten, group_of, resolved_settings
 

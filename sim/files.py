@@ -1,8 +1,10 @@
 """Reading small TOML files into frozen pydantic models, with errors that name the field.
 
-The group files of ``flocksim explain --groups`` and the assumptions register
-are checked like scenario and sweep files: unknown keys are errors with a "did
-you mean", and every error names the file, the field path and what is allowed.
+Sweep files, the group files of ``flocksim explain --groups`` and the
+assumptions register are checked as scenario files are: unknown keys are
+errors with a "did you mean", and every error names the file, the field path
+and what is allowed. (Scenario files have their own reader, ``sim.scenario.io``,
+for ``extends`` and ``--set``.)
 """
 
 from __future__ import annotations
@@ -70,8 +72,13 @@ def read_model(path: str | Path, model: type[M], error: type[FileProblem] = File
 def describe(exc: ValidationError, root: type[BaseModel]) -> list[tuple[str, str]]:
     """Each validation error as (dotted field path, message), unknown keys with a hint."""
     problems: list[tuple[str, str]] = []
-    for error in exc.errors():
-        loc = _clean_loc(tuple(error["loc"]), root)
+    errors = exc.errors()
+    locs = [_clean_loc(tuple(error["loc"]), root) for error in errors]
+    for error, loc in zip(errors, locs, strict=True):
+        if error["type"] == "too_short" and any(
+            other[: len(loc)] == loc and len(other) > len(loc) for other in locs
+        ):
+            continue  # a list emptied by an invalid item: the item's own error says it
         path = ".".join(str(part) for part in loc)
         if error["type"] == "extra_forbidden":
             allowed = _allowed(loc[:-1], root)
