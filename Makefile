@@ -7,6 +7,11 @@ RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 APP_STAMP := $(VENV)/.installed-app
 ARGS ?=
+# pytest-xdist workers for make test and make test-fast (TEST_WORKERS=0: one process).
+# Each test file runs whole in one worker (--dist loadfile), so a module's fixtures
+# (the workshop kit's build, the app in a browser, an executed notebook) are made once.
+TEST_WORKERS ?= auto
+PYTEST := MPLBACKEND=Agg $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: help venv run app test test-fast lint format bench notebooks workshop clean
 
@@ -47,10 +52,10 @@ app: $(APP_STAMP)
 	$(BIN)/flocksim app $(ARGS)
 
 test: $(DEV_STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m pytest $(ARGS)
+	$(PYTEST) $(ARGS)
 
 test-fast: $(DEV_STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m pytest -m "not slow" $(ARGS)
+	$(PYTEST) -m "not slow" $(ARGS)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check sim tests benchmarks tools notebooks/execute.py
