@@ -8,6 +8,11 @@ DEV_STAMP := $(VENV)/.installed-dev
 APP_STAMP := $(VENV)/.installed-app
 ARGS ?=
 EXAMPLES ?= 5000
+# pytest-xdist workers for make test and make test-fast (TEST_WORKERS=0: one process).
+# Each test file runs whole in one worker (--dist loadfile), so a module's fixtures
+# (the workshop kit's build, the app in a browser, an executed notebook) are made once.
+TEST_WORKERS ?= auto
+PYTEST := MPLBACKEND=Agg $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: help venv run app test test-fast fuzz lint format bench notebooks workshop clean
 
@@ -49,10 +54,10 @@ app: $(APP_STAMP)
 	$(BIN)/flocksim app $(ARGS)
 
 test: $(DEV_STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m pytest $(ARGS)
+	$(PYTEST) $(ARGS)
 
 test-fast: $(DEV_STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m pytest -m "not slow" $(ARGS)
+	$(PYTEST) -m "not slow" $(ARGS)
 
 # The long run of tests/test_fuzz.py: EXAMPLES random valid scenarios, each one short
 # replication that must finish in time and keep the books; a failure is shrunk and

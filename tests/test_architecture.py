@@ -10,6 +10,8 @@ blocks.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -129,3 +131,23 @@ def test_long_modules_say_why(name: str) -> None:
         assert LONG_REASON in " ".join(docstring.split()), (
             f"{path}: {lines} lines and no reason at its top"
         )
+
+
+def test_importing_sim_leaves_the_heavy_libraries_for_later() -> None:
+    """``import sim`` pays for neither scipy.stats nor matplotlib (about a second
+    between them): every command, worker process and notebook kernel imports it."""
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, sim; print(' '.join(sorted(sys.modules)))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PACKAGE.parent,
+        timeout=120,
+    ).stdout.split()
+    assert "sim" in loaded
+    assert "scipy.stats" not in loaded
+    assert "matplotlib.pyplot" not in loaded

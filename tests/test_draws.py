@@ -7,7 +7,15 @@ import pytest
 from scipy import stats
 
 from sim.distributions import Dist, parse_dist
-from sim.model.draws import LEAD_WIDTH, ORDER_WIDTH, CustomerDraws, LeadRows, quantile
+from sim.model.draws import (
+    BASE_WIDTH,
+    LEAD_WIDTH,
+    ORDER_WIDTH,
+    CustomerDraws,
+    CustomerStream,
+    LeadRows,
+    quantile,
+)
 
 UNIFORMS = np.linspace(0.001, 0.999, 57)
 
@@ -63,15 +71,37 @@ def test_lead_row_k_does_not_depend_on_the_block_size():
 
 
 def test_customer_draws_depend_on_key_and_index_only():
-    a = CustomerDraws((11, 22), 5)
-    late = CustomerDraws((11, 22), 5)
+    stream = CustomerStream((11, 22))
+    a = CustomerDraws(stream, 5)
+    late = CustomerDraws(CustomerStream((11, 22)), 5)
     assert late.order(20) == a.order(20)  # asked out of order: the same rows
     assert [late.order(n) for n in range(21)] == [a.order(n) for n in range(21)]
     assert late.base == a.base
-    assert CustomerDraws((11, 22), 6).base != a.base
-    assert CustomerDraws((11, 23), 5).base != a.base
+    assert CustomerDraws(stream, 6).base != a.base
+    assert CustomerDraws(CustomerStream((11, 23)), 5).base != a.base
     assert all(len(a.order(n)) == ORDER_WIDTH for n in range(30))
     values = np.array([a.order(n) for n in range(200)]).ravel()
     assert 0.0 <= values.min() < 0.01
     assert 0.99 < values.max() < 1.0
     assert stats.kstest(values, "uniform").pvalue > 1e-3
+
+
+@pytest.mark.parametrize("index", [0, 5, 2**40 + 3])
+def test_customer_draws_are_the_sequence_of_a_philox_of_their_own(index):
+    """One Philox per origin, moved customer to customer, gives each customer the
+    numbers of ``Philox(key, counter=[0, index, 0, 0])`` (what a generator per
+    customer gave, and the back-tests hold), in any order of asking."""
+    key = (2**63 + 12345, 678)
+    own = np.random.Generator(
+        np.random.Philox(key=np.array(key, dtype=np.uint64), counter=[0, index, 0, 0])
+    )
+    sequence = own.random(BASE_WIDTH + 40 * ORDER_WIDTH).tolist()
+    stream = CustomerStream(key)
+    draws = CustomerDraws(stream, index)
+    CustomerDraws(stream, index + 1).order(30)  # another customer moves the counter meanwhile
+    assert draws.base == sequence[:BASE_WIDTH]
+    for number in (0, 1, 17, 9, 39, 8):
+        start = BASE_WIDTH + number * ORDER_WIDTH
+        assert draws.order(number) == sequence[start : start + ORDER_WIDTH], number
+    for start, count in ((0, 1), (1, 6), (3, 9), (4, 4), (97, 30)):
+        assert stream.uniforms(index, start, count) == sequence[start : start + count]

@@ -1,4 +1,4 @@
-"""Build the facilitator kit: ``python tools/build_workshop.py [--out results/workshop]``.
+"""Build the facilitator kit: ``python tools/build_workshop.py [--out results/workshop] [--quick]``.
 
 ``make workshop`` runs this.  For each language (English, then Chinese) it
 executes the four part notebooks of ``docs/workshop/notebooks`` with ``LANG``
@@ -17,7 +17,15 @@ The kit is built in a folder beside ``--out`` and renamed into place when
 complete, so a failed build leaves the last good kit as it was.  Runs are
 shared within the build (``FLOCKSIM_KIT_CACHE``, a folder deleted afterwards):
 the English notebooks run the simulations, the Chinese ones and the pages reuse
-them.  A failing notebook is named with its cell; the exit code is then 1.
+them.  A failing notebook is named with its cell, as is one slower than
+:data:`NOTEBOOK_LIMIT`; the exit code is then 1.
+
+``--quick`` builds the same kit from smoke runs (``FLOCKSIM_KIT_QUICK``: 2
+replications of 13 weeks per firm instead of 8 of the scenario files' two years;
+``sim.workshop.kit``), in about a minute instead of several: every notebook,
+chart, handout and answer is made as in the real build, from numbers too rough
+for a room.  ``tests/test_workshop.py`` builds it so; ``make workshop`` never
+does, and the index page and ``kit.json`` say when a kit is a quick one.
 """
 
 from __future__ import annotations
@@ -54,6 +62,8 @@ from sim.workshop.documents import (  # noqa: E402
 
 #: Seconds a kit notebook may take (the workshop runs them live).
 NOTEBOOK_LIMIT = 60
+#: What the index page adds after the run note of a ``--quick`` kit (for the tests only).
+QUICK_NOTE = "QUICK BUILD (smoke runs for the tests; build with make workshop for a room)"
 
 
 def with_lang(notebook: Any, lang: str) -> Any:
@@ -94,8 +104,14 @@ def part_pages(part: str, lang: str) -> PartPages:
     return PartPages(part, facts, tried, buffer.getvalue())
 
 
-def build(out: Path, languages: tuple[str, ...] = LANGUAGES) -> dict[str, Any]:
-    """Build the kit into ``out`` (replaced when the build is complete); return its record."""
+def build(
+    out: Path, languages: tuple[str, ...] = LANGUAGES, *, quick: bool = False
+) -> dict[str, Any]:
+    """Build the kit into ``out`` (replaced when the build is complete); return its record.
+
+    ``quick``: from smoke runs (see the module's docstring); the notebooks' kernels
+    inherit the setting through ``FLOCKSIM_KIT_QUICK``.
+    """
     notebooks = runner.find_notebooks(NOTEBOOKS)
     if len(notebooks) != len(kit.PARTS):
         raise RuntimeError(f"{NOTEBOOKS}: expected {len(kit.PARTS)} notebooks")
@@ -103,10 +119,14 @@ def build(out: Path, languages: tuple[str, ...] = LANGUAGES) -> dict[str, Any]:
     building = out.parent / f".{out.name}.building-{os.getpid()}"
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir(parents=True)
+    was_quick = os.environ.pop(kit.QUICK_ENV, None)
+    if quick:
+        os.environ[kit.QUICK_ENV] = "1"
     os.environ["FLOCKSIM_KIT_CACHE"] = str(building / ".runs")
     record: dict[str, Any] = {
         "built": datetime.now().isoformat(timespec="seconds"),
-        "replications": kit.REPLICATIONS,
+        "quick": quick,
+        "replications": kit.default_replications(),
         "seed": kit.SEED,
         "notebook_limit_s": NOTEBOOK_LIMIT,
         "notebooks": {},
@@ -141,14 +161,17 @@ def build(out: Path, languages: tuple[str, ...] = LANGUAGES) -> dict[str, Any]:
                 ),
             ]
         weeks = pages[0].facts["weeks"]
+        record["weeks"] = weeks
         note = text(
             "workshop.built",
             "en",
             date=record["built"],
-            n=kit.REPLICATIONS,
+            n=record["replications"],
             horizon=format_horizon(weeks, "en"),
             seed=kit.SEED,
         )
+        if quick:
+            note = f"{note} · {QUICK_NOTE}"
         (building / "index.html").write_text(index_html(links, note), "utf-8")
         (building / "kit.json").write_text(json.dumps(record, indent=2), "utf-8")
         shutil.rmtree(building / ".runs", ignore_errors=True)
@@ -161,6 +184,9 @@ def build(out: Path, languages: tuple[str, ...] = LANGUAGES) -> dict[str, Any]:
             building.rename(out)
     finally:
         os.environ.pop("FLOCKSIM_KIT_CACHE", None)
+        os.environ.pop(kit.QUICK_ENV, None)
+        if was_quick is not None:
+            os.environ[kit.QUICK_ENV] = was_quick
         shutil.rmtree(building, ignore_errors=True)
     return record
 
@@ -169,9 +195,17 @@ def main(argv: list[str] | None = None) -> int:
     """Command line entry point; returns the exit code."""
     parser = argparse.ArgumentParser(prog="python tools/build_workshop.py", description=__doc__)
     parser.add_argument("--out", type=Path, default=REPO / "results" / "workshop")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=(
+            f"smoke runs ({kit.QUICK_REPLICATIONS} replications of {kit.QUICK_HORIZON} "
+            "per firm): checks that the kit builds, in about a minute; not for a room"
+        ),
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    record = build(args.out)
+    record = build(args.out, quick=args.quick)
     for name, seconds in record["notebooks"].items():
         mark = "FAILED" if name in record["failures"] else "ok    "
         print(f"{mark} {name} ({seconds:.1f} s)")

@@ -53,6 +53,7 @@ from sim.model.draws import (
     ORDER_VALUE,
     PROBLEM,
     CustomerDraws,
+    CustomerStream,
     quantile,
 )
 from sim.model.leads import Lead
@@ -156,7 +157,7 @@ class Customers:
         self.calendar = context.calendar
         self._counts = context.counts
         self._streams = context.streams
-        self._keys: dict[str, tuple[int, int]] = {}
+        self._customer_streams: dict[str, CustomerStream] = {}
         self.segments = segments
         self.all: list[Customer] = []
         self._order_gap: dict[str, Any] = {}
@@ -192,10 +193,11 @@ class Customers:
     # -- creation ------------------------------------------------------------
     def _draws(self, origin: str, index: int) -> CustomerDraws:
         """The uniforms of the customer from candidate ``index`` of source ``origin``."""
-        key = self._keys.get(origin)
-        if key is None:
-            key = self._keys[origin] = self._streams.entity_key(f"customers/{origin}")
-        return CustomerDraws(key, index)
+        stream = self._customer_streams.get(origin)
+        if stream is None:
+            key = self._streams.entity_key(f"customers/{origin}")
+            stream = self._customer_streams[origin] = CustomerStream(key)
+        return CustomerDraws(stream, index)
 
     def add_initial(self) -> None:
         """The existing customer base at time 0 (their last order is in the past)."""

@@ -19,6 +19,16 @@ that differ in a distribution still move the same buyer monotonically.
   without drawing the rows of every other candidate. Each order ``n`` of the
   customer has its own row of :data:`ORDER_WIDTH` uniforms, whatever happened
   to earlier orders.
+
+Customer ``i`` of an origin draws the sequence of ``Philox(key,
+counter=[0, i, 0, 0])``, but no generator is built per customer: building one
+costs about 20 microseconds (numpy seeds every new bit generator from the
+operating system's entropy before the key replaces it), a third of a run where
+every inquiry is won (the Bass check). :class:`CustomerStream` holds one Philox
+per origin and moves its counter to wherever a customer's row starts: Philox
+makes four 64-bit words per counter step, one per uniform, so uniform ``j`` of
+customer ``i`` is word ``j mod 4`` of counter ``[j // 4 + 1, i, 0, 0]``.
+The numbers are those of a generator per customer (``tests/test_draws.py``).
 """
 
 from __future__ import annotations
@@ -27,6 +37,7 @@ import bisect
 import itertools
 import math
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 from scipy import special
@@ -58,7 +69,7 @@ BASE_WIDTH = 2
     CHASE_TIME,
 ) = range(12)
 ORDER_WIDTH = 12
-ORDERS_PER_BLOCK = 8
+ORDERS_PER_BLOCK = 8  # order rows drawn at once when a customer has used its first
 
 LEAD_BLOCK = 256
 
@@ -119,30 +130,69 @@ class LeadRows:
         return next(self._rows)
 
 
+class CustomerStream:
+    """The counter-based generator of one origin's customers, moved to each customer's row.
+
+    ``uniforms(i, start, count)`` are uniforms ``start`` to ``start + count - 1``
+    of customer ``i``'s own sequence, the sequence of a fresh
+    ``Generator(Philox(key, counter=[0, i, 0, 0]))``, reached by setting the
+    counter rather than by building that generator (see the module's docstring).
+    """
+
+    __slots__ = ("_bit_generator", "_key", "_random")
+
+    def __init__(self, key: tuple[int, int]) -> None:
+        self._key = [int(key[0]), int(key[1])]
+        self._bit_generator = np.random.Philox(key=np.array(key, dtype=np.uint64))
+        self._random = np.random.Generator(self._bit_generator).random
+
+    def uniforms(self, index: int, start: int, count: int) -> list[float]:
+        """Uniforms ``start`` (0: the first) to ``start + count - 1`` of customer ``index``."""
+        step, skip = divmod(start, 4)
+        # the state of Philox(key, counter=[step, index, 0, 0]) with nothing buffered:
+        # its next word is the first of counter step + 1, uniform 4 * step of the sequence.
+        # Plain lists, though numpy's stubs say arrays: numpy reads them word by word,
+        # and building arrays would cost more than the rest of this method.
+        state: Any = {
+            "bit_generator": "Philox",
+            "state": {"counter": [step, index, 0, 0], "key": self._key},
+            "buffer": [0, 0, 0, 0],
+            "buffer_pos": 4,
+            "has_uint32": 0,
+            "uinteger": 0,
+        }
+        self._bit_generator.state = state
+        drawn: list[float] = self._random(skip + count).tolist()
+        return drawn[skip:] if skip else drawn
+
+
 class CustomerDraws:
-    """One customer's uniforms: a base row, and a row per order made on demand."""
+    """One customer's uniforms: a base row, and a row per order made on demand.
 
-    __slots__ = ("_generator", "_orders", "base")
+    The base row is uniforms ``0`` to ``BASE_WIDTH - 1`` of the customer's
+    sequence, order ``n``'s row the :data:`ORDER_WIDTH` after it
+    (``BASE_WIDTH + n * ORDER_WIDTH`` on).
+    """
 
-    def __init__(self, key: tuple[int, int], index: int) -> None:
-        # Philox is counter-based: the customer's index in the counter's second word
-        # gives every customer of a stream its own, non-overlapping sequence
-        bit_generator = np.random.Philox(
-            key=np.array(key, dtype=np.uint64), counter=[0, index, 0, 0]
-        )
-        self._generator = np.random.Generator(bit_generator)
-        first = self._generator.random(BASE_WIDTH + ORDERS_PER_BLOCK * ORDER_WIDTH).tolist()
+    __slots__ = ("_index", "_orders", "_stream", "base")
+
+    def __init__(self, stream: CustomerStream, index: int) -> None:
+        self._stream = stream
+        self._index = index
+        # every customer needs its base row and its first order at once
+        first = stream.uniforms(index, 0, BASE_WIDTH + ORDER_WIDTH)
         self.base = first[:BASE_WIDTH]
-        self._orders = [
-            first[BASE_WIDTH + n * ORDER_WIDTH : BASE_WIDTH + (n + 1) * ORDER_WIDTH]
-            for n in range(ORDERS_PER_BLOCK)
-        ]
+        self._orders = [first[BASE_WIDTH:]]
 
     def order(self, number: int) -> list[float]:
         """The uniforms of the customer's order ``number`` (0: the first)."""
         orders = self._orders
-        while number >= len(orders):
-            orders.extend(self._generator.random((ORDERS_PER_BLOCK, ORDER_WIDTH)).tolist())
+        if number >= len(orders):
+            rows = max(number + 1 - len(orders), ORDERS_PER_BLOCK)
+            drawn = self._stream.uniforms(
+                self._index, BASE_WIDTH + len(orders) * ORDER_WIDTH, rows * ORDER_WIDTH
+            )
+            orders.extend(drawn[n * ORDER_WIDTH : (n + 1) * ORDER_WIDTH] for n in range(rows))
         return orders[number]
 
 
@@ -172,6 +222,7 @@ __all__ = [
     "SATISFIED",
     "WIN",
     "CustomerDraws",
+    "CustomerStream",
     "LeadRows",
     "quantile",
 ]

@@ -25,7 +25,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy.stats import qmc
 
 from sim.sweeps.spec import Factor, SweepSpec
 
@@ -95,6 +94,10 @@ def unit_points(spec: SweepSpec) -> npt.NDArray[np.float64]:
         "bounds": [[0.0, 1.0]] * dimensions,
     }
     if design.method == "lhs":
+        # imported here, like SALib below: scipy.stats takes most of a second to
+        # import, and every command, worker and notebook kernel imports this module
+        from scipy.stats import qmc
+
         assert design.samples is not None
         sampler = qmc.LatinHypercube(d=dimensions, rng=np.random.default_rng(spec.seed))
         return np.asarray(sampler.random(design.samples), dtype=float)

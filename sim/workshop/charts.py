@@ -28,7 +28,7 @@ from sim.experiments import Comparison
 from sim.figures import scenario_subject
 from sim.formatting import format_money
 from sim.i18n import text
-from sim.workshop.kit import experiment
+from sim.workshop.kit import default_firms, experiment
 
 __all__ = ["part_chart", "threshold_chart"]
 
@@ -41,7 +41,7 @@ def part_chart(
     firms: Firms | None = None,
 ) -> Figure:
     """The chart of one part, in ``lang``."""
-    firms = firms if firms is not None else Firms.load()
+    firms = firms if firms is not None else default_firms()
     if part == "hours":
         return sales_time_use(comparison.summary, lang=lang)
     if part == "speed":

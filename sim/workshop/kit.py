@@ -19,6 +19,13 @@ handouts and the answer key all call these, so a number in one is the number in
 the others; none is typed.  With ``FLOCKSIM_KIT_CACHE`` set to a folder, runs are
 kept there (``make workshop`` uses a fresh one per build so that the Chinese
 notebooks, the handouts and the answer key reuse the English notebooks' runs).
+
+With ``FLOCKSIM_KIT_QUICK`` set (to anything but ``""`` or ``0``; what
+``tools/build_workshop.py --quick`` does for the tests) every run made with the
+defaults is a smoke run: :data:`QUICK_REPLICATIONS` replications of
+:data:`QUICK_HORIZON` instead of :data:`REPLICATIONS` of the scenario files'
+two years.  Every mechanism, chart, question and page is made as in a real
+build, from numbers too rough for a room.
 """
 
 from __future__ import annotations
@@ -45,16 +52,27 @@ __all__ = [
     "EXERCISES",
     "FEWER_SALESPEOPLE",
     "PARTS",
+    "QUICK_ENV",
+    "QUICK_HORIZON",
+    "QUICK_REPLICATIONS",
     "REPLICATIONS",
     "SEED",
+    "default_firms",
+    "default_replications",
     "experiment",
     "facts",
+    "quick",
     "run",
 ]
 
 #: Replications of every firm in every part: narrow intervals, each notebook well under 60 s.
 REPLICATIONS: Final = 8
 SEED: Final = 0
+#: Set (not "" or "0"): runs with the defaults are smoke runs (``build_workshop.py --quick``).
+QUICK_ENV: Final = "FLOCKSIM_KIT_QUICK"
+#: A smoke run: the fewest replications that give an interval, over one quarter.
+QUICK_REPLICATIONS: Final = 2
+QUICK_HORIZON: Final = "13 w"
 #: The parts in workshop order (part ``n`` is ``PARTS[n - 1]``).
 PARTS: Final = ("hours", "speed", "feedback", "threshold")
 #: Part 2: the full system with this many salespeople works its leads more slowly.
@@ -69,6 +87,27 @@ EXERCISES: Final[Mapping[str, Mapping[str, Any]]] = {
     "threshold": {"market_size": 1000},
 }
 _NO_COOLING: Final = {"sales.speed_to_lead": {"curve": "none"}}
+
+
+def quick() -> bool:
+    """Whether runs with the defaults are smoke runs (``FLOCKSIM_KIT_QUICK`` set)."""
+    return os.environ.get(QUICK_ENV, "").strip() not in ("", "0")
+
+
+def default_replications() -> int:
+    """Replications of a run with the defaults: :data:`REPLICATIONS`, or the quick ones."""
+    return QUICK_REPLICATIONS if quick() else REPLICATIONS
+
+
+def default_firms() -> Firms:
+    """The scenario files' firms; over :data:`QUICK_HORIZON` when :func:`quick`."""
+    firms = Firms.load()
+    if not quick():
+        return firms
+    shorter = {"clock.horizon": QUICK_HORIZON}
+    return Firms(
+        with_overrides(firms.sales_only, shorter), with_overrides(firms.full_system, shorter)
+    )
 
 
 def _cost_factor_overrides(firm: Scenario, factor: float) -> dict[str, Any]:
@@ -138,14 +177,19 @@ def _cache_file(part: str, scenarios: Sequence[Scenario], replications: int, see
 
 def run(
     part: str,
-    replications: int = REPLICATIONS,
+    replications: int | None = None,
     *,
     firms: Firms | None = None,
     seed: int = SEED,
     **change: Any,
 ) -> Comparison:
-    """Run one part's experiment (with the exercise's ``change``, if given)."""
-    firms = firms if firms is not None else Firms.load()
+    """Run one part's experiment (with the exercise's ``change``, if given).
+
+    ``replications`` and ``firms`` default to :func:`default_replications` and
+    :func:`default_firms`.
+    """
+    replications = replications if replications is not None else default_replications()
+    firms = firms if firms is not None else default_firms()
     scenarios, keep = experiment(part, firms, **change)
     cached = (
         _cache_file(part, scenarios, replications, seed)
@@ -282,7 +326,7 @@ def facts(
     part: str, comparison: Comparison, firms: Firms | None = None, **change: Any
 ) -> dict[str, Any]:
     """The numbers a part's questions and answers need, read off its comparison."""
-    firms = firms if firms is not None else Firms.load()
+    firms = firms if firms is not None else default_firms()
     readers: dict[str, Callable[[], dict[str, Any]]] = {
         "hours": lambda: _hours_facts(comparison),
         "speed": lambda: _speed_facts(

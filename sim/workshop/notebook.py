@@ -83,7 +83,7 @@ def intro(part: str, lang: str, facts: dict[str, Any] | None = None) -> Words:
 
 
 def _firms() -> Firms:
-    return Firms.load()
+    return kit.default_firms()
 
 
 def reading(part: str, lang: str) -> Words:
