@@ -106,7 +106,9 @@ def default_firms() -> Firms:
         return firms
     shorter = {"clock.horizon": QUICK_HORIZON}
     return Firms(
-        with_overrides(firms.sales_only, shorter), with_overrides(firms.full_system, shorter)
+        with_overrides(firms.sales_only, shorter),
+        with_overrides(firms.full_system, shorter),
+        neutral=with_overrides(firms.neutral, shorter) if firms.neutral is not None else None,
     )
 
 
