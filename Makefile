@@ -8,10 +8,12 @@ DEV_STAMP := $(VENV)/.installed-dev
 APP_STAMP := $(VENV)/.installed-app
 ARGS ?=
 EXAMPLES ?= 5000
-# pytest-xdist workers for make test and make test-fast (TEST_WORKERS=0: one process).
-# Each test file runs whole in one worker (--dist loadfile), so a module's fixtures
-# (the workshop kit's build, the app in a browser, an executed notebook) are made once.
-TEST_WORKERS ?= auto
+# pytest-xdist workers for make test and make test-fast (TEST_WORKERS=0: one process);
+# "logical" is one per CPU the system shows ("auto" would count physical cores, which
+# can be one on a two-vCPU machine). Each test file runs whole in one worker (--dist
+# loadfile), so a module's fixtures (the workshop kit's build, the app in a browser,
+# an executed notebook) are made once.
+TEST_WORKERS ?= logical
 PYTEST := MPLBACKEND=Agg $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: help venv run app test test-fast fuzz lint format bench notebooks workshop clean
