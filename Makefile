@@ -19,7 +19,7 @@ PYTEST := MPLBACKEND=Agg $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadf
 .PHONY: help venv run app test test-fast fuzz lint format bench notebooks workshop clean
 
 help:
-	@echo "make run        compare sales_only and full_system (table, charts, report under results/)"
+	@echo "make run        compare sales_only and full_system (table, charts, where the difference comes from, report under results/)"
 	@echo "make app        the workshop's browser app on http://127.0.0.1:8050 (ARGS=\"--lang zh\")"
 	@echo "make test       the whole test suite, statistical checks included"
 	@echo "make test-fast  the suite without the slow statistical checks"
@@ -50,7 +50,7 @@ $(APP_STAMP): $(RUN_STAMP)
 venv: $(DEV_STAMP)
 
 run: $(RUN_STAMP)
-	$(BIN)/flocksim compare scenarios/sales_only.toml scenarios/full_system.toml --precision 0.05 --report $(ARGS)
+	$(BIN)/flocksim compare scenarios/sales_only.toml scenarios/full_system.toml --precision 0.05 --report --explain $(ARGS)
 
 app: $(APP_STAMP)
 	$(BIN)/flocksim app $(ARGS)

@@ -13,9 +13,12 @@ The public face::
     paired.table               # each figure's paired difference to the baseline
     swept = sim.sweep("scenarios/sweeps/headcount_split.toml", "results/split")
     swept.summary              # one row per variant, scenario and replication
+    why = sim.explain("scenarios/sales_only.toml", "scenarios/full_system.toml")
+    why.contributions          # B - A split over groups of settings (Shapley values)
 """
 
 from sim.experiments import Comparison, ExperimentError, compare, run_paired
+from sim.explain import ExplainError, Explanation, explain
 from sim.results import Results, ResultsError
 from sim.runner import run
 from sim.scenario import (
@@ -30,12 +33,15 @@ from sim.sweeps import SweepResults, load_sweep, sweep
 __all__ = [
     "Comparison",
     "ExperimentError",
+    "ExplainError",
+    "Explanation",
     "Results",
     "ResultsError",
     "Scenario",
     "ScenarioError",
     "SweepResults",
     "compare",
+    "explain",
     "load_scenario",
     "load_sweep",
     "run",

@@ -254,6 +254,11 @@ def test_a_segment_listed_twice_in_a_channel_is_refused():
 VARIANTS = {
     "variants/full_system_dear_leads.toml": ("full_system.toml", {"marketing channels"}),
     "variants/marketing_no_feedback.toml": ("full_system.toml", {"feedback and insight"}),
+    # the unsourced advantages set equal: service as sales, leads as organic, no loop
+    "variants/full_system_neutral.toml": (
+        "full_system.toml",
+        {"service speed and quality", "marketing channels", "feedback and insight"},
+    ),
     "variants/marketing_plus_sales.toml": ("sales_only.toml", {"marketing channels"}),
     "variants/no_expediting.toml": ("sales_only.toml", {"expediting"}),
     # a service department comes with its speed and quality: the full system's

@@ -14,7 +14,7 @@ import pytest
 import sim
 from sim.sweeps import analysis
 from sim.sweeps.design import build_design
-from sim.sweeps.sensitivity import morris_indices, sobol_indices
+from sim.sweeps.sensitivity import morris_indices, sobol_indices, sweep_indices
 from sim.sweeps.spec import parse_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,6 +63,27 @@ def test_morris_finds_the_slope_of_a_linear_factor_and_nothing_for_an_idle_one()
     assert found.loc["x1", "sigma"] == pytest.approx(0.0, abs=1e-9)
     assert found.loc["x2", "mu_star"] == 0.0
     assert found.loc["x3", "sigma"] > 0  # curvature: the effect depends on where
+
+
+def test_morris_leaves_out_only_the_trajectories_with_a_missing_variant():
+    points = build_design(parse_sweep(design_over("morris", "trajectories = 10\nlevels = 4")))
+    x = points.table.to_numpy(dtype=float)
+    variants = np.arange(len(x))
+    design = pd.DataFrame({"variant": variants})
+    output = pd.Series(2.0 * x[:, 0] + x[:, 2], index=variants)
+    # variant 5 lies in the second trajectory (4 points each); an infeasible one is not run
+    found = sweep_indices("morris", design, points.unit, output.drop(5), ["x1", "x2", "x3"], 4, 0)
+    assert "1 of 40 variants have no complete result" in found.note
+    assert "1 of 10 trajectories left out" in found.note
+    table = found.table.set_index("factor")
+    assert table.loc["x1", "mu_star"] == pytest.approx(2 * 2 * math.pi)
+    assert table.loc["x3", "mu_star"] == pytest.approx(2 * math.pi)
+    assert table.loc["x2", "mu_star"] == 0.0
+    # nothing missing, no note; one trajectory left is too few
+    assert sweep_indices("morris", design, points.unit, output, ["x1", "x2", "x3"], 4, 0).note == ""
+    few = sweep_indices("morris", design, points.unit, output[:4], ["x1", "x2", "x3"], 4, 0)
+    assert few.table.empty
+    assert "too few left" in few.note
 
 
 def test_break_even_interpolates_the_crossing_and_the_band():

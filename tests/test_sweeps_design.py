@@ -253,5 +253,8 @@ def test_the_shipped_sweeps_plan(path):
     assert plan.scenarios == ["sales-only", "full-system"]
     assert plan.feasible
     runs = len(plan.runs) * spec.first_batch
-    assert runs <= 500, "an example sweep should run in minutes on a laptop"
+    # the sweeps generated from the assumptions register screen about 70 settings
+    # (Morris, 10 trajectories): about 1,000 runs of two years, 10 to 15 minutes on 2 cores
+    limit = 1100 if path.name.startswith("assumptions") else 500
+    assert runs <= limit, "an example sweep should run in minutes on a laptop"
     assert not math.isnan(len(plan.design))

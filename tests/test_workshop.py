@@ -53,6 +53,7 @@ def firms() -> Firms:
     return Firms(
         sim.with_overrides(base.sales_only, {"clock.horizon": "13 w"}),
         sim.with_overrides(base.full_system, {"clock.horizon": "13 w"}),
+        neutral=sim.with_overrides(base.neutral, {"clock.horizon": "13 w"}),
     )
 
 
@@ -145,11 +146,17 @@ def test_each_part_compares_the_firms_it_says(firms: Firms) -> None:
         "fewer-salespeople-no-cooling",
     ]
     assert names["feedback"] == ["no-feedback", "full-system"]
-    assert names["threshold"] == ["sales-only", *(f"full-system-x{f}" for f in kit.COST_FACTORS)]
+    assert names["threshold"] == [
+        "sales-only",
+        *(f"full-system-x{f}" for f in kit.COST_FACTORS),
+        "full-system-neutral",
+    ]
+    tiny = kit.experiment("threshold", firms, market_size=1000)[0]
+    assert {s.market.segments[0].size for s in tiny} == {1000}
     slow = kit.experiment("speed", firms, fewer=2)[0][1]
     assert slow.sales.staff == 2
     assert kit.experiment("speed", firms)[0][3].sales.speed_to_lead.curve == "none"
-    dearest = kit.experiment("threshold", firms)[0][-1]
+    dearest = kit.experiment("threshold", firms)[0][-2]
     today = firms.full_system.marketing.channels
     assert [c.cost_per_lead for c in dearest.marketing.channels] == pytest.approx(
         [c.cost_per_lead * kit.COST_FACTORS[-1] for c in today]
@@ -200,6 +207,18 @@ def test_the_threshold_is_told_whether_or_not_it_is_crossed(pages) -> None:
     assert fig.texts[0].get_text().startswith("The full system earns more up to about 1,230 EUR")
 
 
+def test_the_threshold_answer_says_what_the_neutral_assumptions_leave(pages) -> None:
+    """Part 4's third answer gives the figure the README's headline section gives:
+    the profit difference with the unsourced advantages set equal."""
+    facts = pages["en"]["threshold"].facts
+    neutral = facts["diff_neutral"]
+    assert neutral["low"] <= neutral["mean"] <= neutral["high"]
+    answer = words.answers("threshold", facts, "en")[2]
+    assert "scenarios/variants/full_system_neutral.toml" in answer
+    assert words.values("threshold", facts, "en")["neutral_diff"] in answer
+    assert "flocksim explain" in words.answers("threshold", facts, "zh")[2]
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_handout_is_the_chart_and_three_questions(pages, lang) -> None:
     for part, page in pages[lang].items():
@@ -232,7 +251,9 @@ def test_the_answer_key_answers_every_question_of_every_part(pages, lang) -> Non
 def test_notebook_helpers_show_markdown_and_a_table_per_firm(firms, pages) -> None:
     comparison = kit.run("threshold", 2, firms=firms)
     table = nb.table("threshold", comparison, "zh")
-    assert len(table) == 1 + len(kit.COST_FACTORS)  # a row per firm and price
+    # a row per firm and price, and the full system with neutral assumptions
+    assert len(table) == 2 + len(kit.COST_FACTORS)
+    assert "完整营销系统（中性假设）" in table.index
     assert any("倍" in str(index) for index in table.index)
     facts = pages["en"]["speed"].facts
     shown = nb.questions("speed", facts, "en")

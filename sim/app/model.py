@@ -69,6 +69,8 @@ REPLICATIONS: Final = 4
 SEED: Final = 0
 #: The scenario files the app starts from, in the repository's ``scenarios/``.
 FILES: Final = ("sales_only.toml", "full_system.toml")
+#: The full system without its unsourced advantages (the workshop's part 4 shows it).
+NEUTRAL: Final = "variants/full_system_neutral.toml"
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,9 @@ class Firms:
 
     sales_only: Scenario
     full_system: Scenario
+    #: The full system with its unsourced advantages set equal
+    #: (``variants/full_system_neutral.toml``), when the folder has it.
+    neutral: Scenario | None = None
 
     @classmethod
     def load(cls, folder: str | Path | None = None) -> Firms:
@@ -111,7 +116,13 @@ class Firms:
         missing = [name for name in FILES if not (folder / name).is_file()]
         if missing:
             raise FileNotFoundError(f"{folder}: no {' or '.join(missing)}")
-        return cls(*(load_scenario(folder / name) for name in FILES))
+        neutral = folder / NEUTRAL
+        sales_only, full_system = (load_scenario(folder / name) for name in FILES)
+        return cls(
+            sales_only,
+            full_system,
+            neutral=load_scenario(neutral) if neutral.is_file() else None,
+        )
 
     @property
     def currency(self) -> str:

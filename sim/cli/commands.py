@@ -100,6 +100,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise UsageError("--precision needs a first batch of at least 2 replications (--reps)")
     if args.precision is not None and args.max_reps < args.reps:
         raise UsageError(f"--max-reps {args.max_reps} is below --reps {args.reps}")
+    if args.explain and len(scenarios) != 2:
+        raise UsageError("--explain needs exactly two scenarios (the baseline and one other)")
     try:
         baseline = baseline_name(args.baseline, scenarios)
     except ExperimentError as exc:
@@ -143,6 +145,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     stopped = after_save(guard)
     if stopped is not None:
         return stopped
+    if args.explain:
+        _explain_into(out, args, scenarios, baseline)
     if args.report:
         try:
             html, markdown = _write_report(out, results, comparison.table, args.lang)
@@ -151,6 +155,29 @@ def cmd_compare(args: argparse.Namespace) -> int:
             return EXIT_FAILED
         print(f"charts in {out / 'charts'}/; report: {html} (and {markdown.name})", file=sys.stderr)
     return EXIT_OK
+
+
+def _explain_into(
+    out: Path, args: argparse.Namespace, scenarios: list[Scenario], baseline: str
+) -> None:
+    """``flocksim explain`` of the baseline and the other scenario, into ``out/explain``."""
+    from sim.cli.explain import EXPLAIN_FOLDER, run_explain, save_explain
+    from sim.explain import DEFAULT_ORDERS, DEFAULT_REPLICATIONS
+    from sim.story import currency_of
+
+    pair = sorted(scenarios, key=lambda scenario: scenario.name != baseline)
+    explanation = run_explain(
+        pair,
+        figures=["profit"],
+        reps=DEFAULT_REPLICATIONS,
+        seed=args.seed,
+        workers=args.workers,
+        groups="auto",
+        orders=DEFAULT_ORDERS,
+        quiet=args.quiet,
+    )
+    save_explain(explanation, out / EXPLAIN_FOLDER, args.lang, currency_of(scenarios))
+    print(f"where the difference comes from: {out / EXPLAIN_FOLDER}/", file=sys.stderr)
 
 
 def _readable(args: argparse.Namespace, scenarios: list[Scenario]) -> dict[str, Any]:
@@ -171,12 +198,19 @@ def _readable(args: argparse.Namespace, scenarios: list[Scenario]) -> dict[str, 
 def _write_report(
     out: Path, results: Results, comparison: pd.DataFrame, lang: str = "en"
 ) -> tuple[Path, Path]:
+    from sim.cli.explain import report_extras
     from sim.report import write_report
+    from sim.story import currency_of, scenarios_from_manifest
 
-    scenarios = {
-        name: entry.get("settings", {})
-        for name, entry in results.manifest.get("scenarios", {}).items()
-    }
+    entries = results.manifest.get("scenarios", {})
+    scenarios = {name: entry.get("settings", {}) for name, entry in entries.items()}
+    extra, charts = report_extras(
+        out,
+        [str(entry.get("source", "")) for entry in entries.values()],
+        list(entries),
+        lang,
+        currency_of(scenarios_from_manifest(results.manifest)),
+    )
     return write_report(
         out,
         summary=results.summary,
@@ -186,6 +220,8 @@ def _write_report(
         scenarios=scenarios,
         manifest=results.manifest,
         lang=lang,
+        extra=extra,
+        extra_charts=charts,
     )
 
 

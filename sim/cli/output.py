@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -176,3 +177,33 @@ def render_comparison(comparison: pd.DataFrame, baseline: str, fmt: str, **reada
     if fmt in NUMERIC_FORMATS:
         return emit_numbers(comparison, fmt)
     return emit(comparison_table(comparison, baseline, **readable), fmt)
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: a wide (CJK) character takes two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` cut to ``width`` columns, with an ellipsis where it was cut."""
+    if display_width(text) <= width:
+        return text
+    kept = ""
+    for char in text:
+        if display_width(kept + char) > width - 1:
+            break
+        kept += char
+    return kept + "…"
+
+
+def text_columns(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int = 36) -> str:
+    """A plain table for the terminal, cells longer than ``width`` columns cut
+    (``--format csv`` has them whole); Chinese text lines up too."""
+    table = [[_cut(str(cell), width) for cell in row] for row in [headers, *rows]]
+    widths = [max(display_width(row[i]) for row in table) for i in range(len(headers))]
+
+    def line(row: list[str]) -> str:
+        cells = (cell + " " * (widths[i] - display_width(cell)) for i, cell in enumerate(row))
+        return "  ".join(cells).rstrip()
+
+    return "\n".join(line(row) for row in table) + "\n"

@@ -25,6 +25,7 @@ from sim.cli.common import (
     precision_option,
     seed_option,
 )
+from sim.cli.explain import add_explain_commands
 from sim.cli.saving import say
 from sim.cli.sweep import add_sweep_commands
 from sim.experiments import (
@@ -164,6 +165,12 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument(
         "--report", action="store_true", help="also write charts and an HTML/Markdown report"
     )
+    compare.add_argument(
+        "--explain",
+        action="store_true",
+        help="also split the difference over groups of settings (flocksim explain, two "
+        "scenarios only) into OUT/explain; the report shows its waterfall",
+    )
     compare.set_defaults(handler=cmd_compare)
 
     reference = commands.add_parser(
@@ -196,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(handler=cmd_report)
 
     add_sweep_commands(commands)
+    add_explain_commands(commands)
     add_app_command(commands)
     return parser
 

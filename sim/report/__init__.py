@@ -24,11 +24,12 @@ The content (captions, facts, comparison rows, settings text) is gathered in
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
 import pandas as pd
+from matplotlib.figure import Figure
 
 from sim.analysis import baseline_of
 from sim.charts import all_charts, chart_name, save_figure
@@ -36,6 +37,7 @@ from sim.figures import money_unit, scenario_label, scenario_order
 from sim.formatting import format_interval, format_value
 from sim.i18n import DEFAULT_LANG, check_lang, text
 from sim.report._content import (
+    ExtraSection,
     ReportContent,
     _comparison_rows,
     _facts,
@@ -54,7 +56,14 @@ from sim.story import (
     wait_caption,
 )
 
-__all__ = ["build_content", "format_interval", "format_value", "settings_text", "write_report"]
+__all__ = [
+    "ExtraSection",
+    "build_content",
+    "format_interval",
+    "format_value",
+    "settings_text",
+    "write_report",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +87,7 @@ def build_content(
     title: str | None = None,
     lang: str = DEFAULT_LANG,
     chart_list: Iterable[str] = (),
+    extra: Sequence[ExtraSection] = (),
 ) -> ReportContent:
     """Everything the report says, in ``lang`` (the app can show the same content)."""
     check_lang(lang)
@@ -112,6 +122,7 @@ def build_content(
         manifest=manifest,
         captions=captions,
         chart_names={name: chart_name(name, lang) for name in chart_list},
+        extra=tuple(extra),
     )
 
 
@@ -126,6 +137,8 @@ def write_report(
     manifest: Mapping[str, Any],
     title: str | None = None,
     lang: str = DEFAULT_LANG,
+    extra: Sequence[ExtraSection] = (),
+    extra_charts: Mapping[str, Figure] | None = None,
 ) -> tuple[Path, Path]:
     """Write ``report.html`` and ``report.md`` (plus chart files) into a directory.
 
@@ -151,6 +164,11 @@ def write_report(
         Title of the report (default: "flocksim comparison" in ``lang``).
     lang : str, optional
         Language of every text, charts included (``sim.i18n.LANGUAGES``).
+    extra : sequence of ExtraSection, optional
+        Sections other parts of flocksim add (where the difference comes from,
+        the assumptions register).
+    extra_charts : mapping of str to Figure, optional
+        Charts those sections show, saved in ``charts/`` with the others.
 
     Returns
     -------
@@ -168,6 +186,7 @@ def write_report(
     charts_dir = target / CHARTS_DIR
 
     figures = all_charts(summary, weekly, leads, comparison, lang=lang, manifest=dict(manifest))
+    figures.update(extra_charts or {})
     png_paths: dict[str, Path] = {}
     pngs: dict[str, bytes] = {}
     for name, fig in figures.items():
@@ -185,6 +204,7 @@ def write_report(
         title=title,
         lang=lang,
         chart_list=list(figures),
+        extra=extra,
     )
     html_path = target / HTML_NAME
     md_path = target / MARKDOWN_NAME

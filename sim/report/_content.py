@@ -302,6 +302,43 @@ def _reading_aid(summary: pd.DataFrame | None, lang: str = DEFAULT_LANG) -> str:
 
 
 @dataclass(frozen=True)
+class ExtraSection:
+    """A section another part of flocksim adds to the report (``sim.explain``, the
+    assumptions register): paragraphs, an optional chart and an optional table.
+
+    Attributes
+    ----------
+    key : str
+        The section's anchor in the HTML page.
+    heading : str
+        Its heading.
+    paragraphs : tuple of str
+        Plain text before the chart and the table.
+    chart : str or None
+        Name of a chart passed to ``write_report(extra_charts=...)``, shown here
+        (and not again among the other charts).
+    caption : str
+        Text under the chart.
+    headers, rows : tuple
+        A table (cells are plain text).
+    notes : tuple of str
+        Plain text after the table.
+    place : str
+        ``"after_differences"`` (before the comparison table) or ``"after_charts"``.
+    """
+
+    key: str
+    heading: str
+    paragraphs: tuple[str, ...] = ()
+    chart: str | None = None
+    caption: str = ""
+    headers: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    notes: tuple[str, ...] = ()
+    place: str = "after_differences"
+
+
+@dataclass(frozen=True)
 class ReportContent:
     """Everything the report says, in its language; the writers lay it out."""
 
@@ -320,6 +357,16 @@ class ReportContent:
     manifest: Mapping[str, Any]
     captions: dict[str, str]
     chart_names: dict[str, str]
+    extra: tuple[ExtraSection, ...] = ()
+
+    def sections_at(self, place: str) -> list[ExtraSection]:
+        """The extra sections shown at ``place``."""
+        return [section for section in self.extra if section.place == place]
+
+    @property
+    def section_charts(self) -> set[str]:
+        """Charts shown inside extra sections."""
+        return {section.chart for section in self.extra if section.chart}
 
     def t(self, key: str, **values: Any) -> str:
         """A catalogue text in the report's language."""
@@ -328,6 +375,7 @@ class ReportContent:
 
 __all__ = [
     "CHART_CAPTIONS",
+    "ExtraSection",
     "ReportContent",
     "chart_caption",
     "comparison_headers",

@@ -19,7 +19,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from sim.charts import font_paths
-from sim.report._content import ReportContent, _ComparisonRow, _Facts, _flatten_manifest
+from sim.report._content import (
+    ExtraSection,
+    ReportContent,
+    _ComparisonRow,
+    _Facts,
+    _flatten_manifest,
+)
 from sim.report._settings import settings_text
 
 _CSS: Final = """
@@ -160,6 +166,26 @@ def _html_differences(content: ReportContent) -> str:
     )
 
 
+def _html_extra(content: ReportContent, section: ExtraSection, pngs: Mapping[str, bytes]) -> str:
+    """An extra section: paragraphs, its chart, its table, notes."""
+    parts = [f"<p>{_e(paragraph)}</p>" for paragraph in section.paragraphs]
+    if section.chart and section.chart in pngs:
+        alt = content.chart_names.get(section.chart, section.heading)
+        parts.append(_html_figure(section.chart, pngs[section.chart], alt, section.caption))
+    if section.headers:
+        head = "".join(f'<th scope="col">{_e(h)}</th>' for h in section.headers)
+        body = "\n".join(
+            "<tr>" + "".join(f"<td>{_e(cell)}</td>" for cell in row) + "</tr>"
+            for row in section.rows
+        )
+        parts.append(
+            f'<table class="{_e(section.key)}">\n<thead><tr>{head}</tr></thead>\n'
+            f"<tbody>\n{body}\n</tbody>\n</table>"
+        )
+    parts += [f'<p class="note">{_e(note)}</p>' for note in section.notes]
+    return "\n".join(parts)
+
+
 def _html_settings(content: ReportContent) -> str:
     """Each scenario's settings as an escaped TOML-like block."""
     if not content.scenarios:
@@ -248,6 +274,10 @@ def render_html(content: ReportContent, pngs: Mapping[str, bytes]) -> str:
             f"<p>{_e(content.t('report.differences_intro'))}</p>\n" + _html_differences(content),
         )
     )
+    sections += [
+        (extra.key, extra.heading, _html_extra(content, extra, pngs))
+        for extra in content.sections_at("after_differences")
+    ]
     sections.append(
         (
             "comparison",
@@ -256,7 +286,7 @@ def render_html(content: ReportContent, pngs: Mapping[str, bytes]) -> str:
             f"{_e(content.currency_note)}</p>\n" + _html_comparison(content),
         )
     )
-    others = [name for name in pngs if name != headline]
+    others = [name for name in pngs if name != headline and name not in content.section_charts]
     if others:
         figures = "\n".join(
             f"<h3>{_e(content.chart_names.get(n, n))}</h3>\n"
@@ -264,6 +294,10 @@ def render_html(content: ReportContent, pngs: Mapping[str, bytes]) -> str:
             for n in others
         )
         sections.append(("charts", content.t("report.section.charts"), figures))
+    sections += [
+        (extra.key, extra.heading, _html_extra(content, extra, pngs))
+        for extra in content.sections_at("after_charts")
+    ]
     sections.append(("scenarios", content.t("report.section.settings"), _html_settings(content)))
     sections.append(("manifest", content.t("report.section.run"), _html_manifest(content)))
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from sim.report._content import ReportContent, _flatten_manifest
+from sim.report._content import ExtraSection, ReportContent, _flatten_manifest
 from sim.report._settings import settings_text
 
 # --------------------------------------------------------------------------
@@ -43,6 +43,24 @@ def _fence(text: str) -> str:
     """A fence longer than any backtick run inside ``text``."""
     longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
     return "`" * max(3, longest + 1)
+
+
+def _md_extra(
+    section: ExtraSection, image: Callable[[str], str], charts: Mapping[str, Path]
+) -> list[str]:
+    """An extra section: heading, paragraphs, its chart, its table, notes."""
+    out = [f"## {_md(section.heading)}", ""]
+    for paragraph in section.paragraphs:
+        out += [_md(paragraph), ""]
+    if section.chart and section.chart in charts:
+        out += [image(section.chart), ""]
+        if section.caption:
+            out += [_md(section.caption), ""]
+    if section.headers:
+        out += [_md_table(section.headers, section.rows), ""]
+    for note in section.notes:
+        out += [_md(note), ""]
+    return out
 
 
 def render_markdown(content: ReportContent, charts: Mapping[str, Path], directory: Path) -> str:
@@ -76,6 +94,9 @@ def render_markdown(content: ReportContent, charts: Mapping[str, Path], director
         out.append(_md(content.t("report.no_differences")))
     out.append("")
 
+    for extra in content.sections_at("after_differences"):
+        out += _md_extra(extra, image, charts)
+
     out += [f"## {_md(content.t('report.section.comparison'))}", ""]
     if content.rows:
         out += [_md(content.currency_note), ""]
@@ -100,7 +121,7 @@ def render_markdown(content: ReportContent, charts: Mapping[str, Path], director
         out.append(_md(content.t("report.no_comparison")))
     out.append("")
 
-    others = [name for name in charts if name != headline]
+    others = [name for name in charts if name != headline and name not in content.section_charts]
     if others:
         out += [f"## {_md(content.t('report.section.charts'))}", ""]
         for name in others:
@@ -112,6 +133,8 @@ def render_markdown(content: ReportContent, charts: Mapping[str, Path], director
                 _md(content.captions.get(name, "")),
                 "",
             ]
+    for extra in content.sections_at("after_charts"):
+        out += _md_extra(extra, image, charts)
 
     out += [f"## {_md(content.t('report.section.settings'))}", ""]
     if not content.scenarios:

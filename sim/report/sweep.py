@@ -139,6 +139,12 @@ def _headline(report: SweepReport, results: SweepResults, figure: str, scenario:
         f"difference on its side of zero) in {ahead}, clearly behind in {behind}, and "
         f"not distinguishable in {len(table) - ahead - behind}."
     )
+    favoured = int(((table["diff"] < 0) if lower else (table["diff"] > 0)).sum())
+    report.headline.append(
+        f"By the mean paired difference, {scenario} is ahead in {favoured} of {len(table)} "
+        f"variants ({favoured / max(len(table), 1):.0%}); with a sampling design (lhs, "
+        "sobol, morris) that is about the share of the factors' ranges where it wins."
+    )
     best = analysis.best_variants(table, figure, count=10)
     if not best.empty:
         top = best.iloc[0]
@@ -162,8 +168,9 @@ def _headline(report: SweepReport, results: SweepResults, figure: str, scenario:
 
 
 def _sensitivity(report: SweepReport, indices: Indices, figure: str) -> None:
-    if indices.table.empty:
+    if indices.note:
         report.notes["sensitivity"] = indices.note
+    if indices.table.empty:
         return
     report.charts["sensitivity"] = Chart(
         sensitivity_chart(indices.table, indices.method, figure),

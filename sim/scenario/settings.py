@@ -10,12 +10,16 @@ scenarios differ (list items with a ``name`` addressed by it, e.g.
 mechanism a path belongs to (MODEL.md, "Where the difference comes from"):
 headcount and cost, marketing channels, service department, service speed and
 quality, feedback and insight, expediting, prospecting, speed to lead, or the
-market and product both firms share.
+market and product both firms share. :func:`difference_units` lists what can
+be switched from one scenario to the other on its own, and :func:`switched`
+builds "A with these settings switched to B's values", validated (what
+``sim.explain`` runs for every subset of the groups).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import copy
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel
@@ -28,27 +32,34 @@ from sim.scenario.fields import (
     STEPS,
     kind_of,
 )
+from sim.scenario.files import scenario_from_dict
+from sim.scenario.paths import get_path, set_path
 from sim.scenario.schema import Scenario
 
 #: The mechanisms a setting can belong to, each with the dotted paths (or
 #: prefixes) it owns; a path owned by none is part of the shared market and product.
+#: A department's cost per head goes with its staff, so that what a department
+#: contributes to a difference is net of what it costs, and "headcount and cost"
+#: is the salespeople's. Settings the schema ties together share a group, so that
+#: any mix of groups is a valid scenario: who chases production with the
+#: operations staff who do it, the channels with the budget they split.
 GROUPS: dict[str, tuple[str, ...]] = {
-    "headcount and cost": (
-        "sales.staff",
-        "sales.cost_per_head",
-        "service.cost_per_head",
-        "marketing.cost_per_head",
-        "operations.cost_per_head",
-    ),
+    "headcount and cost": ("sales.staff", "sales.cost_per_head"),
     "marketing channels": (
         "marketing.staff",
+        "marketing.cost_per_head",
         "marketing.budget_per_week",
         "marketing.capacity_per_head",
         "marketing.overflow_efficiency",
         "marketing.research_share",
         "marketing.channels",
     ),
-    "service department": ("service.staff", "service.priority", "sales.handles_service"),
+    "service department": (
+        "service.staff",
+        "service.cost_per_head",
+        "service.priority",
+        "sales.handles_service",
+    ),
     "service speed and quality": (
         "service.complaint",
         "service.reorder",
@@ -60,7 +71,12 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "sales.complaint_satisfaction",
     ),
     "feedback and insight": ("service.feedback", "marketing.insight"),
-    "expediting": ("production.chased_by", "production.chase_time", "operations.staff"),
+    "expediting": (
+        "production.chased_by",
+        "production.chase_time",
+        "operations.staff",
+        "operations.cost_per_head",
+    ),
     "prospecting": ("sales.prospecting",),
     "speed to lead": ("sales.speed_to_lead", "sales.priority"),
 }
@@ -146,6 +162,69 @@ def group_of(path: str) -> str:
     return best
 
 
+def _is_named_list(value: Any) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(item, Mapping) and "name" in item for item in value
+    )
+
+
+def _units(left: Any, right: Any, prefix: str, into: list[str]) -> None:
+    if isinstance(left, Mapping) and isinstance(right, Mapping):
+        if "dist" in left or "dist" in right:
+            if left != right:
+                into.append(prefix)
+            return
+        for key in sorted(set(left) | set(right)):
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if key in left and key in right:
+                _units(left[key], right[key], path, into)
+            elif path not in IGNORED:
+                into.append(path)
+        return
+    if _is_named_list(left) and _is_named_list(right) and (left or right):
+        names = [item["name"] for item in left]
+        if names != [item["name"] for item in right]:
+            into.append(prefix)  # items added, dropped or reordered: the list switches whole
+            return
+        for mine, theirs in zip(left, right, strict=True):
+            _units(mine, theirs, f"{prefix}.{mine['name']}", into)
+        return
+    if left != right and prefix not in IGNORED:
+        into.append(prefix)
+
+
+def difference_units(a: Scenario, b: Scenario) -> list[str]:
+    """The settings that can be switched from ``a`` to ``b`` one at a time.
+
+    Each differing leaf of :func:`differences` (``sales.staff``,
+    ``marketing.channels.search.cost_per_lead``), except that a list of named
+    items whose names differ (the sales-only firm has no channels, the full
+    system two) is one unit, switched whole: half a channel is no channel.
+    Names and descriptions are left out.
+    """
+    units: list[str] = []
+    _units(resolved_settings(a), resolved_settings(b), "", units)
+    return units
+
+
+def switched(a: Scenario, b: Scenario, units: Iterable[str], name: str | None = None) -> Scenario:
+    """``a`` with the settings ``units`` (dotted paths of :func:`difference_units`)
+    switched to ``b``'s values, validated.
+
+    Raises
+    ------
+    sim.scenario.ScenarioError
+        If the mix is not a valid scenario (the message names the field, e.g. a
+        firm whose operations chase production without operations staff).
+    """
+    settings = resolved_settings(a)
+    theirs = resolved_settings(b)
+    for unit in units:
+        set_path(settings, unit, copy.deepcopy(get_path(theirs, unit)))
+    settings["name"] = name or a.name
+    return scenario_from_dict(settings, source=f"{a.source} with {b.source}'s {', '.join(units)}")
+
+
 class _Missing:
     def __repr__(self) -> str:
         return "<missing>"
@@ -153,4 +232,13 @@ class _Missing:
 
 _MISSING = _Missing()
 
-__all__ = ["GROUPS", "SHARED", "differences", "flatten", "group_of", "resolved_settings"]
+__all__ = [
+    "GROUPS",
+    "SHARED",
+    "difference_units",
+    "differences",
+    "flatten",
+    "group_of",
+    "resolved_settings",
+    "switched",
+]

@@ -12,7 +12,8 @@ depends on the others (interactions or curvature).
 The output is one number per variant: the mean over replications of the paired
 difference between two scenarios (or of one scenario's figure), in the
 variants' design order, which the estimators need. A variant that was not run
-(infeasible) or has failed replications leaves the indices undefined.
+(infeasible) or has failed replications takes its whole trajectory (Morris) or
+Saltelli block (Sobol') out of the estimate; the note says how many.
 """
 
 from __future__ import annotations
@@ -129,18 +130,32 @@ def sweep_indices(
     if method not in ("sobol", "morris") or unit is None:
         return None
     variants = design["variant"].to_numpy()
-    missing = [int(v) for v in variants if v not in output.index or not np.isfinite(output[v])]
-    if missing:
+    complete = np.array([v in output.index and np.isfinite(output[v]) for v in variants])
+    # The estimators read the design in blocks: a Morris trajectory (k + 1 points)
+    # or a Saltelli block (k + 2). A block with a missing point is dropped whole,
+    # which leaves the others' estimates as they are, only less precise.
+    block = len(names) + (2 if method == "sobol" else 1)
+    blocks = len(variants) // block
+    if blocks * block != len(variants):
+        return Indices(method, pd.DataFrame(), "the design is not made of whole blocks")
+    whole = complete.reshape(blocks, block).all(axis=1)
+    note = ""
+    if not whole.all():
+        missing = [int(v) for v in variants[~complete]]
         note = (
             f"{len(missing)} of {len(variants)} variants have no complete result "
-            f"(infeasible or failed, e.g. variant {missing[0]}); the {method} estimators "
-            "need every point of the design"
+            f"(infeasible or failed, e.g. variant {missing[0]}); "
+            f"{int((~whole).sum())} of {blocks} "
+            f"{'trajectories' if method == 'morris' else 'Saltelli blocks'} left out"
         )
-        return Indices(method, pd.DataFrame(), note)
+        if whole.sum() < 2:
+            return Indices(method, pd.DataFrame(), note + ": too few left for the estimators")
+    kept = np.repeat(whole, block)
+    variants, unit = variants[kept], np.asarray(unit)[kept]
     values = output.reindex(variants).to_numpy(dtype=float)
     if method == "sobol":
-        return Indices(method, sobol_indices(values, names, seed))
-    return Indices(method, morris_indices(unit, values, names, levels, seed))
+        return Indices(method, sobol_indices(values, names, seed), note)
+    return Indices(method, morris_indices(unit, values, names, levels, seed), note)
 
 
 __all__ = ["Indices", "morris_indices", "sobol_indices", "sweep_indices", "variant_output"]

@@ -11,26 +11,18 @@ setting of each scenario they apply to is checked when the variants are built
 
 from __future__ import annotations
 
-import difflib
 import hashlib
-import tomllib
-import typing
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.figures import DEFAULT_FIGURES
+from sim.files import FileProblem, parse_model, read_text
 
 
-class SweepError(ValueError):
+class SweepError(FileProblem):
     """A sweep that cannot be run: names the file, the field path and what is allowed."""
-
-    def __init__(self, source: str, problems: list[tuple[str, str]]) -> None:
-        self.source = source
-        self.problems = problems
-        text = "; ".join(f"{path}: {msg}" if path else msg for path, msg in problems)
-        super().__init__(f"{source}: {text}")
 
 
 class _Spec(BaseModel):
@@ -184,98 +176,18 @@ class SweepSpec(_Spec):
 
 def parse_sweep(text: str, source: str = "<memory>") -> SweepSpec:
     """Validate the text of a sweep file."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SweepError(source, [("", f"not valid TOML: {exc}")]) from None
-    try:
-        return SweepSpec.model_validate(data)
-    except ValidationError as exc:
-        raise SweepError(source, _describe(exc)) from None
+    return parse_model(text, source, SweepSpec, SweepError)
 
 
 def read_sweep(path: str | Path) -> tuple[SweepSpec, str]:
     """A sweep file, validated, and its text (what its hash is taken of)."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SweepError(str(path), [("", "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SweepError(str(path), [("", f"cannot read as UTF-8 text: {exc}")]) from None
+    text = read_text(path, SweepError)
     return parse_sweep(text, str(path)), text
 
 
 def text_hash(text: str) -> str:
     """SHA-256 of a sweep file's text: two folders from one file share it."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _describe(exc: ValidationError) -> list[tuple[str, str]]:
-    problems: list[tuple[str, str]] = []
-    errors = exc.errors()
-    locs = [_clean_loc(tuple(error["loc"])) for error in errors]
-    for error, loc in zip(errors, locs, strict=True):
-        if error["type"] == "too_short" and any(
-            other[: len(loc)] == loc and len(other) > len(loc) for other in locs
-        ):
-            continue  # a list emptied by an invalid item: the item's own error says it
-        path = ".".join(str(part) for part in loc)
-        if error["type"] == "extra_forbidden":
-            allowed = _allowed(loc[:-1])
-            hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-            did_you_mean = f" (did you mean {hint[0]!r}?)" if hint else ""
-            message = f"unknown key{did_you_mean}; allowed: {', '.join(allowed)}"
-        else:
-            message = str(error["msg"]).removeprefix("Value error, ")
-            if error["type"] not in ("missing", "value_error") and "input" in error:
-                message += f" (got {error['input']!r})"
-        for index, (seen, earlier) in enumerate(problems):
-            if seen == path:  # a union reports each branch: one problem, both ways
-                problems[index] = (path, f"{earlier}; or {message}")
-                break
-        else:
-            problems.append((path, message))
-    return problems
-
-
-def _model_of(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _model_of(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The location without pydantic's union-branch tags."""
-    model: Any = SweepSpec
-    kept: list[Any] = []
-    for part in loc:
-        if isinstance(part, int):
-            kept.append(part)
-        elif model is None:
-            continue  # inside a plain field: a union's branch tag such as "float"
-        elif part in model.model_fields:
-            kept.append(part)
-            model = _model_of(model.model_fields[part].annotation)
-        else:
-            kept.append(part)  # an unknown key, kept so the error can name it
-    return tuple(kept)
-
-
-def _allowed(loc: tuple[Any, ...]) -> list[str]:
-    model: Any = SweepSpec
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        field = model.model_fields.get(part) if model is not None else None
-        model = _model_of(field.annotation) if field is not None else None
-        if model is None:
-            return []
-    return list(model.model_fields)
 
 
 __all__ = [

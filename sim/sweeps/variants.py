@@ -30,6 +30,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from sim.scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict
+from sim.scenario.fields import kind_of
 from sim.scenario.paths import PathError, get_path, set_path
 from sim.sweeps.design import build_design, written_value
 from sim.sweeps.spec import SweepError, SweepSpec
@@ -146,11 +147,15 @@ def check_schema_path(path: str) -> str | None:
     """Why ``path`` names no setting of the scenario schema (None when it does)."""
     model: Any = Scenario
     in_list = False
-    for part in path.split("."):
+    distribution = False
+    parts = path.split(".")
+    for depth, part in enumerate(parts):
         if in_list:  # an index or an item's name
             in_list = False
             continue
         if model is None:
+            if distribution and depth == len(parts) - 1:
+                return None  # a distribution's parameter: `deal_value.mean`
             return None if part.isdigit() else f"{part!r}: cannot look inside a plain value"
         fields = model.model_fields
         if part not in fields:
@@ -159,6 +164,7 @@ def check_schema_path(path: str) -> str | None:
             return f"unknown key {part!r}{did_you_mean}; allowed: {', '.join(fields)}"
         annotation = fields[part].annotation
         model, in_list = _inner_model(annotation)
+        distribution = (kind_of(fields[part]) or "").startswith("distribution")
     return None
 
 

@@ -41,7 +41,7 @@ from typing import Any, Final
 
 from sim.analysis import paired_difference
 from sim.analysis.tables import paired_values
-from sim.app.model import Firms
+from sim.app.model import NEUTRAL, Firms
 from sim.experiments import Comparison, compare
 from sim.scenario import Scenario, with_overrides
 from sim.story import speed_to_lead_steps
@@ -106,7 +106,9 @@ def default_firms() -> Firms:
         return firms
     shorter = {"clock.horizon": QUICK_HORIZON}
     return Firms(
-        with_overrides(firms.sales_only, shorter), with_overrides(firms.full_system, shorter)
+        with_overrides(firms.sales_only, shorter),
+        with_overrides(firms.full_system, shorter),
+        neutral=with_overrides(firms.neutral, shorter) if firms.neutral is not None else None,
     )
 
 
@@ -155,7 +157,12 @@ def experiment(part: str, firms: Firms, **change: Any) -> tuple[list[Scenario], 
             )
             for factor in COST_FACTORS
         ]
-        return [alone, *variants], ()
+        if firms.neutral is None:
+            raise FileNotFoundError(f"part 4 needs the neutral full system ({NEUTRAL})")
+        neutral = firms.neutral
+        if size is not None:
+            neutral = with_overrides(neutral, {"market.segments.0.size": int(size)})
+        return [alone, *variants, neutral], ()
     raise KeyError(f"no workshop part {part!r}; one of: {', '.join(PARTS)}")
 
 
@@ -293,7 +300,7 @@ def _feedback_facts(comparison: Comparison) -> dict[str, Any]:
 
 
 def _threshold_facts(comparison: Comparison, firms: Firms) -> dict[str, Any]:
-    alone, *variants = comparison.scenarios
+    alone, *variants, neutral = comparison.scenarios
     today = firms.full_system.marketing.channels[0].cost_per_lead
     prices = [today * factor for factor in COST_FACTORS]
     rows = [_difference(comparison, "profit", alone, name) for name in variants]
@@ -313,6 +320,7 @@ def _threshold_facts(comparison: Comparison, firms: Firms) -> dict[str, Any]:
         "diff_dearest": rows[-1],
         "idle_today": _mean(comparison, "sales_share_idle", variants[0]),
         "idle_dearest": _mean(comparison, "sales_share_idle", variants[-1]),
+        "diff_neutral": _difference(comparison, "profit", alone, neutral),
     }
 
 

@@ -211,6 +211,7 @@ def _threshold(facts: Mapping[str, Any], say: _Say) -> dict[str, str]:
         "dear_diff": say.money_range(facts["diff_dearest"]),
         "idle_today": say.pct(facts["idle_today"]),
         "idle_dearest": say.pct(facts["idle_dearest"]),
+        "neutral_diff": say.money_range(facts["diff_neutral"]),
     }
 
 
