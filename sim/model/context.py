@@ -42,6 +42,8 @@ class Calendar:
         self.weeks = max(1, round(horizon / week_hours))
         self.first_week = round(warmup / week_hours)
         self.horizon = self.start(self.weeks)
+        # the week of the last call to week_of and its bounds [low, high)
+        self._week, self._low, self._high = 0, self.start(0), self.start(1)
 
     def start(self, week: int) -> float:
         """When week ``week`` starts (0-based), in working hours."""
@@ -54,11 +56,14 @@ class Calendar:
         boundaries themselves, so a moment computed as ``start(k)`` is in week
         ``k`` even when ``start(k) / week_hours`` rounds below ``k``.
         """
+        if self._low <= time < self._high:  # most calls fall in the week of the last one
+            return self._week
         week = math.floor(time / self.week_hours)
         if self.start(week) > time:
             week -= 1
         elif self.start(week + 1) <= time:
             week += 1
+        self._week, self._low, self._high = week, self.start(week), self.start(week + 1)
         return week
 
     def week_index(self, time: float) -> int:

@@ -69,6 +69,8 @@ class Market:
             if segment.spec.patience is not None
         }
         self._cold_rows: dict[str, LeadRows] = {}
+        # each source's name in the streams, made once (``source_path``)
+        self._origins: dict[tuple[str, str, str], str] = {}
         self._counts = context.counts
         self.on_inquiry: Callable[[Lead], None] = _unwired
         self.channel_intent: Callable[[str, float], float] = _unwired_intent
@@ -125,7 +127,10 @@ class Market:
             now + patience(draws[PATIENCE]) if patience is not None and not contacted else math.inf
         )
         leads = self.leads
-        origin = source_path(segment, source, channel)
+        key = (segment.name, source, channel)
+        origin = self._origins.get(key)
+        if origin is None:
+            origin = self._origins[key] = source_path(segment, source, channel)
         lead = Lead(
             len(leads), source, channel, segment, now, intent, deadline, draws, origin, index
         )
