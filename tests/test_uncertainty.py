@@ -16,8 +16,9 @@ import pytest
 from scipy.stats import binomtest
 
 import sim
+from sim.analysis import wilson_interval as wilson
 from sim.assumptions import load_register
-from sim.assumptions.uncertainty import summarise_sweep, wilson
+from sim.assumptions.uncertainty import summarise_sweep
 from sim.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -36,6 +36,7 @@ from sim.analysis.intervals import (
     paired_difference,
     pairing_strength,
     welch_difference,
+    wilson_interval,
 )
 from sim.analysis.ratio import Ratio, paired_ratio
 from sim.analysis.run_length import (
@@ -85,5 +86,6 @@ __all__ = [
     "sequential_replications",
     "warmup_weeks",
     "welch_difference",
+    "wilson_interval",
     "welch_moving_average",
 ]

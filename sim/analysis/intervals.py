@@ -28,6 +28,7 @@ __all__ = [
     "pairing_strength",
     "t_quantile",
     "welch_difference",
+    "wilson_interval",
 ]
 
 
@@ -295,3 +296,17 @@ def welch_difference(a: npt.ArrayLike, b: npt.ArrayLike, confidence: float = 0.9
         n_a + n_b,
         confidence,
     )
+
+
+def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
+    """The Wilson score interval of a binomial share ``successes / trials``
+    (NaN, NaN without trials); it stays inside [0, 1] and is sound near 0 and 1."""
+    check_confidence(confidence)
+    if trials == 0:
+        return math.nan, math.nan
+    z = float(special.ndtri(0.5 + confidence / 2))
+    share = successes / trials
+    centre = (share + z * z / (2 * trials)) / (1 + z * z / trials)
+    half = z * math.sqrt(share * (1 - share) / trials + z * z / (4 * trials * trials))
+    half /= 1 + z * z / trials
+    return max(0.0, centre - half), min(1.0, centre + half)

@@ -22,9 +22,9 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
+from sim.analysis import wilson_interval
 from sim.assumptions.register import LoadedRegister
 from sim.figures import LOWER_IS_BETTER_FIGURES
 
@@ -74,17 +74,6 @@ class SweepSummary:
         return self.wins / self.variants if self.variants else math.nan
 
 
-def wilson(successes: int, trials: int, z: float = 1.959963984540054) -> tuple[float, float]:
-    """The Wilson score interval of a binomial share."""
-    if trials == 0:
-        return math.nan, math.nan
-    share = successes / trials
-    centre = (share + z * z / (2 * trials)) / (1 + z * z / trials)
-    half = z * math.sqrt(share * (1 - share) / trials + z * z / (4 * trials * trials))
-    half /= 1 + z * z / trials
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
 def summarise_sweep(
     folder: str | Path,
     register: LoadedRegister | None = None,
@@ -104,7 +93,7 @@ def summarise_sweep(
     lower = figure in LOWER_IS_BETTER_FIGURES
     won = output < 0 if lower else output > 0
     wins, variants = int(won.sum()), len(output)
-    low, high = wilson(wins, variants)
+    low, high = wilson_interval(wins, variants)
     design = results.design.set_index("variant")
     names = results.factors
     indices = sweep_indices(
@@ -149,9 +138,6 @@ def summarise_sweep(
         table["favours"] = [
             entries[name].favours if name in entries else "" for name in table["factor"]
         ]
-    key = "ST" if "ST" in table.columns else "mu_star" if "mu_star" in table.columns else None
-    if key is not None:
-        table = table.sort_values(key, ascending=False, key=np.abs).reset_index(drop=True)
     return SweepSummary(
         scenario=scenario,
         baseline=baseline,
@@ -166,4 +152,4 @@ def summarise_sweep(
     )
 
 
-__all__ = ["SweepSummary", "summarise_sweep", "wilson"]
+__all__ = ["SweepSummary", "summarise_sweep"]
